@@ -1,0 +1,148 @@
+import type { PrimitiveType } from '@jsii/spec';
+import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
+import { awscdk, javascript } from 'projen';
+
+/** Versions the project is built and tested against. */
+const CDK_VERSION = '2.276.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+const CDK_NAG_VERSION = '3.0.2';
+/** The aws-cdk CLI is versioned separately from aws-cdk-lib; 2.1148+ reads 2.276 assemblies. */
+const CDK_CLI_VERSION = '2.1148.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-access-patterns',
+  description:
+    'Secure-by-default AWS CDK constructs for every way into AWS without long-lived keys: ' +
+    'cross-account and third-party roles, CI/CD OIDC federation, EKS IRSA and Pod Identity, ' +
+    'IAM Roles Anywhere, IAM Identity Center, SAML and Cognito, plus a cdk-nag pack for trust policies.',
+  author: 'cdk-access-patterns maintainers',
+  authorAddress: 'maintainers@cdk-access-patterns.dev',
+  repositoryUrl: 'https://github.com/cdk-access-patterns/cdk-access-patterns.git',
+  keywords: ['cdk', 'awscdk', 'iam', 'sts', 'oidc', 'irsa', 'pod-identity', 'roles-anywhere', 'identity-center', 'cdk-nag', 'security'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.16',
+  typescriptVersion: '~5.9.3',
+
+  // cdk-nag 3 is a peer: the user's app registers it; our pack extends its NagPack.
+  peerDeps: [`cdk-nag@^${CDK_NAG_VERSION}`],
+  devDeps: [
+    '@jsii/spec',
+    '@mrgrain/jsii-struct-builder@^0.7.64',
+    // AGPL: used by the test suite only, never shipped.
+    '@cloud-copilot/iam-simulate@0.1.173',
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    'tsconfig-paths@^4.2.0',
+  ],
+
+  // jsii targets: configured for publishing; only the JavaScript package is built here.
+  publishToPypi: {
+    distName: 'cdk-access-patterns',
+    module: 'cdk_access_patterns',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkaccesspatterns',
+    mavenGroupId: 'io.github.cdk-access-patterns',
+    mavenArtifactId: 'cdk-access-patterns',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkAccessPatterns',
+    packageId: 'CdkAccessPatterns',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-access-patterns/cdk-access-patterns-go',
+  },
+
+  // Release automation runs outside this repository's CI; keep the tree free of
+  // workflows that are never exercised here.
+  github: false,
+  release: false,
+
+  docgen: true,
+  docgenFilePath: 'API.md',
+
+  typecheckTests: true,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      snapshotSerializers: ['<rootDir>/test/support/snapshot-serializer.ts'],
+      collectCoverage: false,
+      testTimeout: 60_000,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+    commandOptions: { fix: false },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+  },
+
+  gitignore: ['/cdk.out', '/.cdk-examples', '*.tgz', '/bench/results'],
+});
+
+// npm ci cannot run against registry mirrors whose lock files lack foreign-platform
+// optional packages, so installs in CI use npm install and the lock file is checked
+// for drift instead.
+project.tasks.tryFind('install:ci')?.reset('npm install');
+
+// The README's main job: synthesize every example app with the real CDK CLI, with
+// AwsSolutions and this library's nag pack registered by the apps themselves.
+project.addTask('examples', {
+  description: 'Synthesize every app in examples/ with cdk synth (cdk-nag checks included)',
+  exec: 'bash scripts/synth-examples.sh',
+  receiveArgs: true,
+});
+
+// Benchmarks print ratios; they are not part of the test suite.
+project.addTask('bench', {
+  description: 'Run the overhead and scale benchmarks in bench/',
+  exec: 'ts-node --transpile-only -P test/tsconfig.json bench/run.ts',
+  receiveArgs: true,
+});
+
+// The shared role props: iam.RoleProps without the principal, which each pattern builds.
+new ProjenStruct(project, {
+  name: 'PatternRoleProps',
+  filePath: 'src/core/pattern-role-props.generated.ts',
+  docs: {
+    summary: 'Properties shared by every role an access pattern creates.',
+    remarks:
+      'The same as `aws_iam.RoleProps` without `assumedBy`, `externalId` and `externalIds`: ' +
+      'each pattern builds its own trust policy from its domain props.',
+  },
+})
+  .mixin(Struct.fromFqn('aws-cdk-lib.aws_iam.RoleProps'))
+  .omit('assumedBy', 'externalId', 'externalIds')
+  .add({
+    name: 'allowLongSessions',
+    type: { primitive: 'boolean' as PrimitiveType.Boolean },
+    optional: true,
+    docs: {
+      summary: 'Allow `maxSessionDuration` above one hour.',
+      remarks:
+        'Sessions longer than one hour keep leaked credentials usable for longer; ' +
+        'this flag makes that choice explicit and leaves a warning.',
+      default: 'false',
+    },
+  });
+
+// Jest must not pick up compiled output or the examples' cdk.out.
+project.jest?.addIgnorePattern('/cdk.out/');
+project.jest?.addIgnorePattern('/.cdk-examples/');
+
+// Keep the published package to the library itself.
+project.addPackageIgnore('/examples');
+project.addPackageIgnore('/bench');
+project.addPackageIgnore('/scripts');
+project.addPackageIgnore('/.ci');
+
+project.synth();
