@@ -133,6 +133,19 @@ new ProjenStruct(project, {
         'this flag makes that choice explicit and leaves a warning.',
       default: 'false',
     },
+  })
+  .add({
+    name: 'maxTrustPolicySize',
+    type: { primitive: 'number' as PrimitiveType.Number },
+    optional: true,
+    docs: {
+      summary: 'The largest trust policy, in characters without whitespace, that synthesis accepts.',
+      remarks:
+        'IAM limits a role trust policy to 2,048 characters unless the account quota was raised ' +
+        '(4,096 is the documented maximum). Above 2,048 synthesis leaves a warning; above this value it fails.',
+      default: '4096',
+      see: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
+    },
   });
 
 // Jest must not pick up compiled output or the examples' cdk.out.

@@ -93,4 +93,10 @@ for the role name.
    * @default false
    */
   readonly allowLongSessions?: boolean;
+  /**
+   * The largest trust policy, in characters without whitespace, that synthesis accepts.
+   * IAM limits a role trust policy to 2,048 characters unless the account quota was raised (4,096 is the documented maximum). Above 2,048 synthesis leaves a warning; above this value it fails.
+   * @default 4096
+   */
+  readonly maxTrustPolicySize?: number;
 }

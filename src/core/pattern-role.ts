@@ -1,0 +1,51 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ErrorSite, fail } from './errors';
+import { PatternRoleProps } from './pattern-role-props.generated';
+import { TrustPolicy } from './trust-policy';
+import { validateDuration, validateIamName, validateIamPath, validateLength } from './validation';
+
+/** Sessions above this length need `allowLongSessions`. */
+export const LONG_SESSION = Duration.hours(1);
+
+/**
+ * Validates the shared role props and returns `iam.RoleProps` whose trust policy is left
+ * to a {@link TrustPolicy}. Call before `super()`.
+ */
+export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleProps {
+  if (props.roleName !== undefined) validateIamName(site, 'roleName', props.roleName, 64);
+  if (props.path !== undefined) validateIamPath(site, 'path', props.path);
+  if (props.description !== undefined) validateLength(site, 'description', props.description, 0, 1000);
+  const max = props.maxSessionDuration;
+  if (max !== undefined && !Token.isUnresolved(max.toSeconds())) {
+    validateDuration(site, 'maxSessionDuration', max, Duration.hours(1), Duration.hours(12));
+    if (max.toSeconds() > LONG_SESSION.toSeconds() && !props.allowLongSessions) {
+      fail(site, 'maxSessionDuration', `${max.toHumanString()} is longer than one hour, and leaked session credentials stay valid that long`,
+        'keep the default of one hour, or set allowLongSessions: true to opt in');
+    }
+  }
+  if (props.maxTrustPolicySize !== undefined && (!Number.isInteger(props.maxTrustPolicySize) || props.maxTrustPolicySize < 1)) {
+    fail(site, 'maxTrustPolicySize', `${props.maxTrustPolicySize} is not a positive whole number`,
+      'give the trust policy quota of the target accounts in characters, e.g. 4096');
+  }
+  return {
+    roleName: props.roleName,
+    path: props.path,
+    description: props.description,
+    maxSessionDuration: props.maxSessionDuration,
+    managedPolicies: props.managedPolicies,
+    inlinePolicies: props.inlinePolicies,
+    permissionsBoundary: props.permissionsBoundary,
+    assumedBy: TrustPolicy.deferred(),
+  };
+}
+
+/** Attaches the trust policy and leaves the warnings the shared props call for. Call after `super()`. */
+export function attachTrustPolicy(role: iam.Role, kind: string, props: PatternRoleProps): TrustPolicy {
+  const max = props.maxSessionDuration;
+  if (props.allowLongSessions && max && !Token.isUnresolved(max.toSeconds()) && max.toSeconds() > LONG_SESSION.toSeconds()) {
+    Annotations.of(role).addWarningV2('cdk-access-patterns:longSession',
+      `Sessions of this role last up to ${max.toHumanString()} (allowLongSessions); leaked credentials stay valid as long.`);
+  }
+  return new TrustPolicy(role, { kind, maxSize: props.maxTrustPolicySize });
+}

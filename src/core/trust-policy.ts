@@ -1,0 +1,340 @@
+import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { ErrorSite, fail } from './errors';
+import { estimatePolicyLength } from './policy-size';
+import { Comparison, hasWildcard, MULTI_VALUED_KEYS, TrustCondition } from './trust-condition';
+
+/** The default IAM quota for a role trust policy, in characters without whitespace. */
+export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+/** The largest trust policy IAM documents after a quota increase. */
+export const DEFAULT_MAX_TRUST_POLICY_SIZE = 4096;
+
+/** Options for a {@link TrustPolicy}. */
+export interface TrustPolicyProps {
+  /**
+   * The construct class name used in error messages, e.g. `GitHubActionsRole`.
+   *
+   * @default 'Role'
+   */
+  readonly kind?: string;
+
+  /**
+   * The largest trust policy, in characters without whitespace, that synthesis accepts.
+   *
+   * IAM's default quota is 2,048 characters; it can be raised per account (4,096 is
+   * the documented maximum). Above 2,048 synthesis leaves a warning; above this
+   * value it fails.
+   *
+   * @default 4096
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+   */
+  readonly maxSize?: number;
+}
+
+/** One statement of a {@link TrustPolicy}. */
+export interface TrustStatementOptions {
+  /** The principals allowed to assume the role. Must not be empty. */
+  readonly principals: iam.IPrincipal[];
+
+  /** The STS actions, e.g. `sts:AssumeRole` and `sts:TagSession`. Must not be empty. */
+  readonly actions: string[];
+
+  /**
+   * Conditions, merged per key: several conditions on one key and comparison become
+   * one list of values.
+   *
+   * @default - no conditions
+   */
+  readonly conditions?: TrustCondition[];
+}
+
+/** A principal for `assumedBy` that leaves the trust policy to a {@link TrustPolicy}. */
+class DeferredTrustPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
+  public readonly policyFragment = new iam.PrincipalPolicyFragment({});
+
+  public addToAssumeRolePolicy(_document: iam.PolicyDocument): void {
+    // The TrustPolicy attached to the role writes the statements at synthesis.
+  }
+
+  public toString(): string {
+    return 'TrustPolicy.deferred()';
+  }
+
+  public dedupeString(): string | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * A handle on one statement of a {@link TrustPolicy}; conditions can be added until
+ * synthesis.
+ */
+export class TrustStatement {
+  /** @internal */
+  public readonly _principals: iam.IPrincipal[];
+  /** @internal */
+  public readonly _actions: string[];
+  /** @internal */
+  public readonly _conditions: TrustCondition[] = [];
+  private readonly owner: TrustPolicy;
+
+  /** @internal */
+  constructor(owner: TrustPolicy, options: TrustStatementOptions) {
+    this.owner = owner;
+    this._principals = [...options.principals];
+    this._actions = [...new Set(options.actions)];
+  }
+
+  /** Adds conditions to this statement; values merge with existing ones of the same key. */
+  public addConditions(...conditions: TrustCondition[]): void {
+    this.owner._assertOpen('conditions');
+    for (const c of conditions) {
+      this.owner._validateCondition(c);
+      this._conditions.push(c);
+    }
+  }
+}
+
+/**
+ * A role's trust policy built from typed statements, the one mechanism every access
+ * pattern in this library shares.
+ *
+ * - `StringEquals` for exact values, `StringLike` only for values with `*` or `?`
+ *   (exact and wildcard values of one key go to separate statements, because IAM
+ *   ANDs operators), one array of values per key;
+ * - condition blocks whose keys contain tokens (an EKS issuer, a provider URL) go
+ *   through `CfnJson`, since CloudFormation cannot resolve a key;
+ * - never `ForAllValues:`/`ForAnyValue:` on single-valued keys;
+ * - the minified policy is measured at synthesis: a warning above IAM's default quota
+ *   (2,048 characters), an error above `maxSize`.
+ *
+ * Statements are written into `role.assumeRolePolicy` at synthesis, so conditions can
+ * be added until then. Pass `TrustPolicy.deferred()` as the role's `assumedBy`:
+ *
+ * @example
+ * const role = new iam.Role(this, 'Role', { assumedBy: TrustPolicy.deferred() });
+ * const trust = new TrustPolicy(role, { kind: 'Role' });
+ * trust.addStatement({
+ *   principals: [new iam.AccountPrincipal('111122223333')],
+ *   actions: ['sts:AssumeRole'],
+ *   conditions: [TrustCondition.stringEquals('sts:ExternalId', ['vendor-id-123'])],
+ * });
+ */
+export class TrustPolicy {
+  /**
+   * A principal for a role's `assumedBy` that adds nothing to the trust policy, so
+   * that a `TrustPolicy` attached to the role defines it entirely.
+   */
+  public static deferred(): iam.IPrincipal {
+    return new DeferredTrustPrincipal();
+  }
+
+  /** The role whose trust policy this is. */
+  public readonly role: iam.Role;
+
+  /** The largest accepted size, in characters without whitespace. */
+  public readonly maxSize: number;
+
+  private readonly site: ErrorSite;
+  private readonly statements: TrustStatement[] = [];
+  private readonly conditionJson = new Map<string, { json: CfnJson; block: Record<string, unknown> }>();
+  private rendered = false;
+  private renderedDocument: any[] = [];
+
+  constructor(role: iam.Role, props: TrustPolicyProps = {}) {
+    this.role = role;
+    this.site = { kind: props.kind ?? 'Role', path: role.node.path };
+    this.maxSize = props.maxSize ?? DEFAULT_MAX_TRUST_POLICY_SIZE;
+    if (!Number.isInteger(this.maxSize) || this.maxSize < 1) {
+      fail(this.site, 'maxTrustPolicySize', `${this.maxSize} is not a positive whole number`, 'give the trust policy quota of the target accounts, e.g. 4096');
+    }
+    if (!role.assumeRolePolicy) {
+      fail(this.site, 'assumedBy', 'the role has no assume-role policy', 'create the role with assumedBy: TrustPolicy.deferred()');
+    }
+
+    Aspects.of(role).add({
+      visit: (node: IConstruct) => {
+        if (node === role) this.render();
+      },
+    }, { priority: AspectPriority.MUTATING });
+    role.node.addValidation({ validate: () => this.validate() });
+  }
+
+  /** Adds a statement and returns a handle to add conditions to it later. */
+  public addStatement(options: TrustStatementOptions): TrustStatement {
+    this._assertOpen('statements');
+    if (options.principals.length === 0) {
+      fail(this.site, 'principals', 'a trust statement needs at least one principal', 'pass the principal allowed to assume the role');
+    }
+    if (options.actions.length === 0) {
+      fail(this.site, 'actions', 'a trust statement needs at least one action', 'pass the STS action, e.g. sts:AssumeRole');
+    }
+    const statement = new TrustStatement(this, options);
+    this.statements.push(statement);
+    statement.addConditions(...(options.conditions ?? []));
+    return statement;
+  }
+
+  /**
+   * The trust policy statements as IAM will see them, with tokens left as CloudFormation
+   * intrinsics. Rendered at synthesis; before that, renders the current state.
+   */
+  public toStatementsJson(): any[] {
+    const stack = Stack.of(this.role);
+    return this.renderStatements().map(s => stack.resolve(s.statement.toStatementJson()));
+  }
+
+  /** @internal */
+  public _assertOpen(what: string): void {
+    if (this.rendered) {
+      fail(this.site, what, 'the trust policy was already synthesized', `add ${what} before the app is synthesized`);
+    }
+  }
+
+  /** @internal */
+  public _validateCondition(c: TrustCondition): void {
+    const key = c.key;
+    if (!Token.isUnresolved(key) && key.trim() === '') {
+      fail(this.site, 'conditions', 'a condition has an empty key', 'name the condition key, e.g. sts:ExternalId');
+    }
+    if (c.values.length === 0) {
+      fail(this.site, 'conditions', `the condition on '${key}' has no values`,
+        'give at least one value; a condition with no values would match nothing (or everything, with ForAllValues)');
+    }
+    if (c._comparison === Comparison.ANY_VALUE_MATCH && !Token.isUnresolved(key) && !MULTI_VALUED_KEYS.has(key)) {
+      fail(this.site, 'conditions', `'${key}' carries a single value, so ForAnyValue: on it is a mistake`,
+        'use TrustCondition.stringMatches for single-valued keys such as sub and aud');
+    }
+  }
+
+  private render(): void {
+    if (this.rendered) return;
+    const document = this.role.assumeRolePolicy!;
+    for (const r of this.renderStatements()) {
+      document.addStatements(r.statement);
+    }
+    this.rendered = true;
+  }
+
+  /** Builds the PolicyStatements: one per combination of operator alternatives. */
+  private renderStatements(): Array<{ statement: iam.PolicyStatement }> {
+    if (this.rendered) return this.renderedDocument;
+    const result: Array<{ statement: iam.PolicyStatement }> = [];
+    this.statements.forEach((spec, index) => {
+      const alternatives = conditionAlternatives(spec._conditions);
+      alternatives.forEach((condition, variant) => {
+        const statement = new iam.PolicyStatement({
+          principals: spec._principals,
+          actions: spec._actions,
+        });
+        for (const [operator, block] of Object.entries(condition)) {
+          statement.addCondition(operator, this.wrapTokenKeys(`${index}${variant === 0 ? '' : `V${variant}`}${operatorId(operator)}`, block));
+        }
+        result.push({ statement });
+      });
+    });
+    this.renderedDocument = result;
+    return result;
+  }
+
+  /** A condition block whose keys contain tokens must go through CfnJson. */
+  private wrapTokenKeys(id: string, block: Record<string, unknown>): Record<string, unknown> | IResolvable {
+    if (!Object.keys(block).some(k => Token.isUnresolved(k))) return block;
+    let entry = this.conditionJson.get(id);
+    if (!entry) {
+      entry = { json: new CfnJson(this.role, `TrustConditions${id}`, { value: block }), block };
+      this.conditionJson.set(id, entry);
+    }
+    return entry.json;
+  }
+
+  private validate(): string[] {
+    if (this.statements.length === 0) {
+      return [`Invalid ${this.site.kind} '${this.site.path}': the trust policy has no statements; every access pattern must trust at least one principal.`];
+    }
+    const stack = Stack.of(this.role);
+    const resolved = stack.resolve(this.role.assumeRolePolicy);
+    const blocksByLogicalId = new Map<string, unknown>();
+    for (const { json, block } of this.conditionJson.values()) {
+      const resource = json.node.findChild('Resource').node.defaultChild as CfnElement;
+      blocksByLogicalId.set(stack.resolve(resource.logicalId), block);
+    }
+    const size = estimatePolicyLength(resolved, (logicalId) => {
+      const block = blocksByLogicalId.get(logicalId);
+      return block === undefined ? undefined : stack.resolve(block);
+    });
+    const approx = size.estimated ? 'about ' : '';
+    if (size.length > this.maxSize) {
+      return [`Invalid ${this.site.kind} '${this.site.path}': the trust policy is ${approx}${size.length} characters, over the maximum of ${this.maxSize}; ` +
+        `cut at least ${size.length - this.maxSize} characters (fewer subjects or principals, wildcards, or split the access over several roles), ` +
+        'or raise maxTrustPolicySize if the accounts\' IAM quota allows more.'];
+    }
+    if (size.length > DEFAULT_TRUST_POLICY_QUOTA) {
+      Annotations.of(this.role).addWarningV2('cdk-access-patterns:trustPolicySize',
+        `The trust policy is ${approx}${size.length} characters, over IAM's default quota of ${DEFAULT_TRUST_POLICY_QUOTA}: ` +
+        'deployment fails unless the account\'s "Role trust policy length" quota was raised.');
+    }
+    return [];
+  }
+}
+
+type ConditionObject = Record<string, Record<string, unknown>>;
+
+/** Short, stable ids for condition operators (used in CfnJson construct ids). */
+function operatorId(operator: string): string {
+  return operator.replace(/[^A-Za-z]/g, '');
+}
+
+/**
+ * Groups conditions by key and comparison, merges their values, and returns the list of
+ * condition objects: one per combination of operator alternatives.
+ */
+function conditionAlternatives(conditions: TrustCondition[]): ConditionObject[] {
+  const groups = new Map<string, { key: string; comparison: Comparison; values: string[] }>();
+  for (const c of conditions) {
+    const id = `${c._comparison}\u0000${c.key}`;
+    const group = groups.get(id) ?? { key: c.key, comparison: c._comparison, values: [] };
+    for (const v of c.values) {
+      if (!group.values.includes(v)) group.values.push(v);
+    }
+    groups.set(id, group);
+  }
+
+  let results: ConditionObject[] = [{}];
+  for (const g of groups.values()) {
+    const options = operatorOptions(g.comparison, g.values);
+    const next: ConditionObject[] = [];
+    for (const base of results) {
+      for (const [operator, values] of options) {
+        const copy: ConditionObject = {};
+        for (const [op, block] of Object.entries(base)) copy[op] = { ...block };
+        copy[operator] = { ...(copy[operator] ?? {}), [g.key]: values.length === 1 ? values[0] : values };
+        next.push(copy);
+      }
+    }
+    results = next;
+  }
+  return results;
+}
+
+/** The operator(s) a group renders to, with the values each one gets. */
+function operatorOptions(comparison: Comparison, values: string[]): Array<[string, unknown[]]> {
+  const split = (exactOp: string, likeOp: string): Array<[string, unknown[]]> => {
+    const exact = values.filter(v => Token.isUnresolved(v) || !hasWildcard(v));
+    const like = values.filter(v => !Token.isUnresolved(v) && hasWildcard(v));
+    const out: Array<[string, unknown[]]> = [];
+    if (exact.length > 0) out.push([exactOp, exact]);
+    if (like.length > 0) out.push([likeOp, like]);
+    return out;
+  };
+  switch (comparison) {
+    case Comparison.STRING_MATCH: return split('StringEquals', 'StringLike');
+    case Comparison.ARN_MATCH: return split('ArnEquals', 'ArnLike');
+    case Comparison.STRING_EQUALS: return [['StringEquals', values]];
+    case Comparison.BOOL: return [['Bool', values]];
+    case Comparison.NUMERIC_AT_MOST: return [['NumericLessThanEquals', values]];
+    case Comparison.PRESENT: return [['Null', values]];
+    case Comparison.ANY_VALUE_MATCH: return [['ForAnyValue:StringLike', values]];
+  }
+}

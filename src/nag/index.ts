@@ -1,0 +1,1 @@
+export { AccessPatternsChecks } from './pack';
