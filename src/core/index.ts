@@ -1,3 +1,3 @@
 export * from './pattern-role-props.generated';
-export { TrustCondition } from './trust-condition';
-export { TrustPolicy, TrustPolicyProps, TrustStatement, TrustStatementOptions } from './trust-policy';
+export * from './trust-condition';
+export * from './trust-policy';

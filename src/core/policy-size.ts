@@ -37,7 +37,10 @@ const UNKNOWN_ARN_LENGTH = 72;
  * @param lookupGetAtt returns the concrete value behind a `Fn::GetAtt` when the caller
  *   knows it (e.g. a CfnJson condition block), or undefined
  */
-export function estimatePolicyLength(resolved: unknown, lookupGetAtt: (logicalId: string, attribute: string) => unknown = () => undefined): PolicyLength {
+export function estimatePolicyLength(
+  resolved: unknown,
+  lookupGetAtt: (logicalId: string, attribute: string) => unknown = () => undefined,
+): PolicyLength {
   let estimated = false;
 
   const scalar = (value: unknown): string => {

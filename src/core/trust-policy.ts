@@ -1,14 +1,11 @@
 import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { Comparison, hasWildcard, MULTI_VALUED_KEYS } from './comparison';
 import { ErrorSite, fail } from './errors';
 import { estimatePolicyLength } from './policy-size';
-import { Comparison, hasWildcard, MULTI_VALUED_KEYS, TrustCondition } from './trust-condition';
-
-/** The default IAM quota for a role trust policy, in characters without whitespace. */
-export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
-/** The largest trust policy IAM documents after a quota increase. */
-export const DEFAULT_MAX_TRUST_POLICY_SIZE = 4096;
+import { DEFAULT_MAX_TRUST_POLICY_SIZE, DEFAULT_TRUST_POLICY_QUOTA } from './quotas';
+import { TrustCondition } from './trust-condition';
 
 /** Options for a {@link TrustPolicy}. */
 export interface TrustPolicyProps {
@@ -262,7 +259,7 @@ export class TrustPolicy {
     }
     const size = estimatePolicyLength(resolved, (logicalId) => {
       const block = blocksByLogicalId.get(logicalId);
-      return block === undefined ? undefined : stack.resolve(block);
+      return block === undefined ? undefined : stack.resolve(stack.toJsonString(block));
     });
     const approx = size.estimated ? 'about ' : '';
     if (size.length > this.maxSize) {

@@ -2,8 +2,8 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { ErrorSite, fail, siteOf } from '../core/errors';
-import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy } from '../core/trust-policy';
 import {
@@ -200,7 +200,7 @@ export class CrossAccountRole extends iam.Role {
 }
 
 /** Validates the trust props and returns the narrowing conditions shared by every statement. */
-export function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps): TrustCondition[] {
+function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps): TrustCondition[] {
   const accounts = props.trustedAccounts ?? [];
   const roleArns = props.trustedRoleArns ?? [];
   const orgs = props.trustedOrganizationIds ?? [];
@@ -230,7 +230,7 @@ export function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRo
   }
   if (props.requireMfa) {
     const age = props.mfaMaxAge ?? Duration.hours(1);
-    validateDuration(site, 'mfaMaxAge', age, Duration.minutes(1), Duration.hours(36));
+    validateDuration(site, 'mfaMaxAge', age, Duration.minutes(1), Duration.hours(12));
     conditions.push(TrustCondition.bool('aws:MultiFactorAuthPresent', true));
     conditions.push(TrustCondition.numericAtMost('aws:MultiFactorAuthAge', age.toSeconds()));
   }

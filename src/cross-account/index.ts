@@ -1,2 +1,2 @@
-export { CrossAccountRole, CrossAccountRoleProps, GrantAssumeOptions } from './cross-account-role';
-export { ThirdPartyRole, ThirdPartyRoleProps } from './third-party-role';
+export * from './cross-account-role';
+export * from './third-party-role';

@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { fail, siteOf } from '../core/errors';
-import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy } from '../core/trust-policy';
 import { validateAccountId, validateExternalId, validateRoleArn } from '../core/validation';

@@ -1,0 +1,181 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { TrustCondition, TrustPolicy } from '../../src';
+import { TEST_ENV } from '../support/env';
+import { nagFindings } from '../support/nag';
+import { simulate, webIdentity } from '../support/simulate';
+import { templateOf } from '../support/template';
+
+const PROVIDER = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
+const SUB = 'token.actions.githubusercontent.com:sub';
+const AUD = 'token.actions.githubusercontent.com:aud';
+
+function roleWithTrust(): { stack: Stack; role: iam.Role; trust: TrustPolicy } {
+  const stack = new Stack(new App(), 'S', { env: TEST_ENV });
+  const role = new iam.Role(stack, 'Role', { assumedBy: TrustPolicy.deferred() });
+  const trust = new TrustPolicy(role, { kind: 'TestRole' });
+  return { stack, role, trust };
+}
+
+function oidcStatement(trust: TrustPolicy, subjects: string[]) {
+  return trust.addStatement({
+    principals: [new iam.FederatedPrincipal(PROVIDER)],
+    actions: ['sts:AssumeRoleWithWebIdentity'],
+    conditions: [TrustCondition.stringEquals(AUD, ['sts.amazonaws.com']), TrustCondition.stringMatches(SUB, subjects)],
+  });
+}
+
+describe('TrustPolicy', () => {
+  test('uses StringEquals for exact values and merges values per key', () => {
+    const { stack, trust } = roleWithTrust();
+    const statement = oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+    statement.addConditions(TrustCondition.stringMatches(SUB, ['repo:acme/api:environment:prod', 'repo:acme/api:ref:refs/heads/main']));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: PROVIDER },
+          Condition: {
+            StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: ['repo:acme/api:ref:refs/heads/main', 'repo:acme/api:environment:prod'] },
+            StringLike: Match.absent(),
+          },
+        }],
+      },
+    });
+  });
+
+  test('puts exact and wildcard values of one key in separate statements, since IAM ANDs operators', async () => {
+    const { stack, role, trust } = roleWithTrust();
+    oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main', 'repo:acme/web:*']);
+    const statements = templateOf(stack).Resources[Object.keys(templateOf(stack).Resources).find(k => k.startsWith('Role'))!].Properties.AssumeRolePolicyDocument.Statement;
+    expect(statements).toHaveLength(2);
+    expect(statements[0].Condition).toEqual({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:acme/api:ref:refs/heads/main' } });
+    expect(statements[1].Condition).toEqual({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: 'repo:acme/web:*' } });
+    const token = (sub: string) => webIdentity(PROVIDER, { [AUD]: 'sts.amazonaws.com', [SUB]: sub });
+    expect(await simulate(stack, role, token('repo:acme/api:ref:refs/heads/main'))).toBe('Allowed');
+    expect(await simulate(stack, role, token('repo:acme/web:pull_request'))).toBe('Allowed');
+    expect(await simulate(stack, role, token('repo:acme/api:pull_request'))).toBe('Denied');
+  });
+
+  test('stringEquals treats * literally; arnMatches picks ArnEquals or ArnLike', () => {
+    const { stack, trust } = roleWithTrust();
+    trust.addStatement({
+      principals: [new iam.ServicePrincipal('rolesanywhere.amazonaws.com')],
+      actions: ['sts:AssumeRole'],
+      conditions: [
+        TrustCondition.stringEquals('aws:PrincipalTag/x509Subject/CN', ['*.example.com']),
+        TrustCondition.arnMatches('aws:SourceArn', ['arn:aws:rolesanywhere:us-east-1:222222222222:trust-anchor/abc']),
+      ],
+    });
+    trust.addStatement({
+      principals: [new iam.ServicePrincipal('rolesanywhere.amazonaws.com')],
+      actions: ['sts:AssumeRole'],
+      conditions: [TrustCondition.arnMatches('aws:SourceArn', ['arn:aws:rolesanywhere:us-east-1:222222222222:trust-anchor/*'])],
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Condition: { StringEquals: { 'aws:PrincipalTag/x509Subject/CN': '*.example.com' }, ArnEquals: { 'aws:SourceArn': Match.anyValue() } } },
+          { Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:rolesanywhere:us-east-1:222222222222:trust-anchor/*' } } },
+        ],
+      },
+    });
+  });
+
+  test('routes a condition block with a token key through CfnJson', () => {
+    const { stack, trust } = roleWithTrust();
+    const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
+    trust.addStatement({
+      principals: [new iam.FederatedPrincipal(PROVIDER)],
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      conditions: [
+        TrustCondition.stringEquals(`${issuer}:aud`, ['sts.amazonaws.com']),
+        TrustCondition.stringMatches(`${issuer}:sub`, ['system:serviceaccount:ns:sa']),
+      ],
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::AWSCDKCfnJson', 1);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp('RoleTrustConditions0StringEquals'), 'Value'] } } }],
+      },
+    });
+  });
+
+  test('a multi-valued key takes ForAnyValue:StringLike', () => {
+    const { stack, trust } = roleWithTrust();
+    trust.addStatement({
+      principals: [new iam.FederatedPrincipal('cognito-identity.amazonaws.com')],
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      conditions: [
+        TrustCondition.stringEquals('cognito-identity.amazonaws.com:aud', ['us-east-1:0000']),
+        TrustCondition.anyValueMatches('cognito-identity.amazonaws.com:amr', ['authenticated']),
+      ],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Condition: { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } } }],
+      },
+    });
+  });
+
+  test('renders the statements before synthesis through toStatementsJson', () => {
+    const { trust } = roleWithTrust();
+    oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+    expect(trust.toStatementsJson()).toEqual([expect.objectContaining({ Action: 'sts:AssumeRoleWithWebIdentity' })]);
+  });
+
+  test('a policy built with it passes both nag packs', () => {
+    const { stack, trust } = roleWithTrust();
+    oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  describe('refuses', () => {
+    test('ForAnyValue on a single-valued key', () => {
+      const { trust } = roleWithTrust();
+      expect(() => trust.addStatement({
+        principals: [new iam.FederatedPrincipal(PROVIDER)],
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        conditions: [TrustCondition.anyValueMatches(SUB, ['repo:acme/*'])],
+      })).toThrow(/Invalid TestRole 'S\/Role' prop 'conditions': 'token.actions.githubusercontent.com:sub' carries a single value, so ForAnyValue: on it is a mistake/);
+    });
+
+    test('a condition without values', () => {
+      const { trust } = roleWithTrust();
+      expect(() => oidcStatement(trust, [])).toThrow(/prop 'conditions': the condition on 'token.actions.githubusercontent.com:sub' has no values/);
+    });
+
+    test('a condition with an empty key', () => {
+      const { trust } = roleWithTrust();
+      expect(() => trust.addStatement({ principals: [new iam.AnyPrincipal()], actions: ['sts:AssumeRole'], conditions: [TrustCondition.stringEquals(' ', ['x'])] }))
+        .toThrow(/prop 'conditions': a condition has an empty key/);
+    });
+
+    test('a statement without principals or actions', () => {
+      const { trust } = roleWithTrust();
+      expect(() => trust.addStatement({ principals: [], actions: ['sts:AssumeRole'] })).toThrow(/prop 'principals': a trust statement needs at least one principal/);
+      expect(() => trust.addStatement({ principals: [new iam.AnyPrincipal()], actions: [] })).toThrow(/prop 'actions': a trust statement needs at least one action/);
+    });
+
+    test('a role left without any statement', () => {
+      const { stack } = roleWithTrust();
+      expect(() => Template.fromStack(stack)).toThrow(/Invalid TestRole 'S\/Role': the trust policy has no statements/);
+    });
+
+    test('changes after synthesis', () => {
+      const { stack, trust } = roleWithTrust();
+      const statement = oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+      Template.fromStack(stack);
+      expect(() => statement.addConditions(TrustCondition.stringMatches(SUB, ['repo:acme/web:*']))).toThrow(/the trust policy was already synthesized/);
+    });
+
+    test('a maximum size that is not a positive whole number', () => {
+      const stack = new Stack(new App(), 'S');
+      const role = new iam.Role(stack, 'Role', { assumedBy: TrustPolicy.deferred() });
+      expect(() => new TrustPolicy(role, { maxSize: 1.5 })).toThrow(/prop 'maxTrustPolicySize': 1.5 is not a positive whole number/);
+    });
+  });
+});

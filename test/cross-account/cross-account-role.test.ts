@@ -1,0 +1,263 @@
+import { Annotations as CdkAnnotations, App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CrossAccountRole } from '../../src';
+import { CALLER_ACCOUNT, OTHER_ACCOUNT, OTHER_ORG, TEST_ACCOUNT, TEST_ENV, TEST_ORG } from '../support/env';
+import { nagFindings } from '../support/nag';
+import { awsCaller, simulate } from '../support/simulate';
+import { templateOf } from '../support/template';
+
+const CI_ROLE = `arn:aws:iam::${CALLER_ACCOUNT}:role/ci-deployer`;
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Target', { env: TEST_ENV });
+}
+
+describe('CrossAccountRole', () => {
+  test('trusts an exact caller role with sts:AssumeRole only', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE] });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { AWS: CI_ROLE },
+          Action: 'sts:AssumeRole',
+          Condition: Match.absent(),
+        }],
+      },
+      MaxSessionDuration: Match.absent(),
+      RoleName: Match.absent(),
+    });
+  });
+
+  test('renders account roots partition-aware and merges narrowing conditions into one statement', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Deploy', {
+      trustedAccounts: [CALLER_ACCOUNT],
+      trustedRoleArns: [CI_ROLE],
+      externalIds: ['pipeline-1', 'pipeline-2'],
+      requireMfa: true,
+      mfaMaxAge: Duration.minutes(30),
+      roleSessionNamePattern: 'deploy-*',
+      requireSourceIdentity: true,
+      allowSessionTags: true,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Principal: {
+            AWS: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${CALLER_ACCOUNT}:root`]] },
+              CI_ROLE,
+            ],
+          },
+          Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+          Condition: {
+            StringEquals: { 'sts:ExternalId': ['pipeline-1', 'pipeline-2'] },
+            Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+            NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '1800' },
+            StringLike: { 'sts:RoleSessionName': 'deploy-*' },
+            Null: { 'sts:SourceIdentity': 'false' },
+          },
+        }],
+      },
+    });
+  });
+
+  test('trusts an organization through aws:PrincipalOrgID with a "*" principal', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Deploy', { trustedOrganizationIds: [TEST_ORG], roleSessionNamePattern: 'ops-*' });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Principal: { AWS: '*' },
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': TEST_ORG },
+            StringLike: { 'sts:RoleSessionName': 'ops-*' },
+          },
+        }],
+      },
+    });
+  });
+
+  test('matches the snapshot', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE], requireSourceIdentity: true });
+    expect(templateOf(stack)).toMatchSnapshot();
+  });
+
+  test('passes AwsSolutions and AccessPatterns checks', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], externalIds: ['pipeline-1'] });
+    new CrossAccountRole(stack, 'Ops', { trustedOrganizationIds: [TEST_ORG], requireMfa: true });
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('an account-wide opt-in is flagged by the nag pack and warned about', () => {
+    const stack = newStack();
+    new CrossAccountRole(stack, 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], allowAccountWideTrust: true });
+    Annotations.fromStack(stack).hasWarning('/Target/Deploy', Match.stringLikeRegexp('trusts whole accounts'));
+    expect(nagFindings(stack).map(f => f.rule)).toEqual([
+      `AccessPatterns-TrustAccountRootNarrowed[Principal::arn:aws:iam::${CALLER_ACCOUNT}:root]`,
+    ]);
+  });
+
+  describe('simulation', () => {
+    test('the named role is allowed, another role or account is denied', async () => {
+      const stack = newStack();
+      const role = new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE] });
+      expect(await simulate(stack, role, awsCaller(CI_ROLE))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(`arn:aws:iam::${CALLER_ACCOUNT}:role/intern`))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(`arn:aws:iam::${OTHER_ACCOUNT}:role/ci-deployer`))).toBe('Denied');
+      // The caller's own account must grant it too.
+      expect(await simulate(stack, role, awsCaller(CI_ROLE, {}, { callerPolicy: false }))).toBe('Denied');
+      // Only sts:AssumeRole is trusted by default.
+      expect(await simulate(stack, role, awsCaller(CI_ROLE, {}, { action: 'sts:TagSession' }))).toBe('Denied');
+    });
+
+    test('an external id is required and must match', async () => {
+      const stack = newStack();
+      const role = new CrossAccountRole(stack, 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], externalIds: ['pipeline-1'] });
+      const caller = `arn:aws:iam::${CALLER_ACCOUNT}:role/any`;
+      expect(await simulate(stack, role, awsCaller(caller, { 'sts:ExternalId': 'pipeline-1' }))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(caller, { 'sts:ExternalId': 'pipeline-2' }))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(caller))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(`arn:aws:iam::${OTHER_ACCOUNT}:role/any`, { 'sts:ExternalId': 'pipeline-1' }))).toBe('Denied');
+    });
+
+    test('MFA must be present and recent', async () => {
+      const stack = newStack();
+      const role = new CrossAccountRole(stack, 'Admin', { trustedAccounts: [CALLER_ACCOUNT], requireMfa: true });
+      const human = `arn:aws:iam::${CALLER_ACCOUNT}:user/alice`;
+      expect(await simulate(stack, role, awsCaller(human, { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '300' }))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(human, { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '7200' }))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(human, { 'aws:MultiFactorAuthPresent': 'false' }))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(human))).toBe('Denied');
+    });
+
+    test('an organization lets its members in and keeps others out', async () => {
+      const stack = newStack();
+      const role = new CrossAccountRole(stack, 'Ops', { trustedOrganizationIds: [TEST_ORG], roleSessionNamePattern: 'ops-*' });
+      const member = `arn:aws:iam::${OTHER_ACCOUNT}:role/ops`;
+      expect(await simulate(stack, role, awsCaller(member, { 'aws:PrincipalOrgID': TEST_ORG, 'sts:RoleSessionName': 'ops-alice' }))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(member, { 'aws:PrincipalOrgID': OTHER_ORG, 'sts:RoleSessionName': 'ops-alice' }))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(member, { 'aws:PrincipalOrgID': TEST_ORG, 'sts:RoleSessionName': 'alice' }))).toBe('Denied');
+    });
+
+    test('a source identity must be set', async () => {
+      const stack = newStack();
+      const role = new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE], requireSourceIdentity: true });
+      expect(await simulate(stack, role, awsCaller(CI_ROLE, { 'sts:SourceIdentity': 'alice' }))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(CI_ROLE))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(CI_ROLE, { 'sts:SourceIdentity': 'alice' }, { action: 'sts:SetSourceIdentity' }))).toBe('Allowed');
+    });
+  });
+
+  describe('grantAssume', () => {
+    test('grants sts:AssumeRole on exactly the target ARN', () => {
+      const app = new App();
+      const caller = new Stack(app, 'Caller', { env: { account: CALLER_ACCOUNT, region: 'us-east-1' } });
+      const ci = new iam.Role(caller, 'Ci', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+      const target = `arn:aws:iam::${TEST_ACCOUNT}:role/deploy`;
+      const grant = CrossAccountRole.grantAssume(ci, target, { setSourceIdentity: true });
+      expect(grant.success).toBe(true);
+      Template.fromStack(caller).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: target }] },
+      });
+    });
+
+    test('refuses a malformed role ARN', () => {
+      const stack = newStack();
+      const ci = new iam.Role(stack, 'Ci', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
+      expect(() => CrossAccountRole.grantAssume(ci, 'arn:aws:iam::1234:role/deploy'))
+        .toThrow(/Invalid CrossAccountRole.grantAssume 'Target\/Ci' prop 'roleArn': 'arn:aws:iam::1234:role\/deploy' is not a valid iam ARN/);
+    });
+  });
+
+  describe('validation', () => {
+    const cases: Array<[string, any, RegExp]> = [
+      ['no principal', {}, /Invalid CrossAccountRole 'Target\/Deploy' prop 'trustedAccounts': no principal is trusted/],
+      ['account root without narrowing', { trustedAccounts: [CALLER_ACCOUNT] },
+        /prop 'trustedAccounts': trusting the account root of '111111111111' with no narrowing condition .* set allowAccountWideTrust: true to opt in/],
+      ['organization without narrowing', { trustedOrganizationIds: [TEST_ORG] }, /prop 'trustedOrganizationIds': trusting the organization 'o-a1b2c3d4e5' with no narrowing/],
+      ['short account id', { trustedAccounts: ['1234'], externalIds: ['ab'] }, /prop 'trustedAccounts': '1234' is not a 12-digit AWS account id/],
+      ['duplicate account', { trustedAccounts: [CALLER_ACCOUNT, CALLER_ACCOUNT], externalIds: ['ab'] }, /prop 'trustedAccounts': '111111111111' is listed more than once/],
+      ['malformed role ARN', { trustedRoleArns: ['arn:aws:iam::111111111111:user/bob'] }, /prop 'trustedRoleArns': 'arn:aws:iam::111111111111:user\/bob' is not a valid iam ARN/],
+      ['role ARN with a region', { trustedRoleArns: ['arn:aws:iam:us-east-1:111111111111:role/x'] }, /prop 'trustedRoleArns': .* has a region/],
+      ['organization id', { trustedOrganizationIds: ['org-1'], requireMfa: true }, /prop 'trustedOrganizationIds': 'org-1' is not an AWS Organizations id/],
+      ['empty external ids', { trustedRoleArns: [CI_ROLE], externalIds: [] }, /prop 'externalIds': the list is empty/],
+      ['short external id', { trustedRoleArns: [CI_ROLE], externalIds: ['x'] }, /prop 'externalIds': the external id 'x' is 1 characters long, outside 2-1,224/],
+      ['external id characters', { trustedRoleArns: [CI_ROLE], externalIds: ['has space'] }, /prop 'externalIds': 'has space' contains characters outside/],
+      ['mfa age without mfa', { trustedRoleArns: [CI_ROLE], mfaMaxAge: Duration.minutes(5) }, /prop 'mfaMaxAge': it only applies with requireMfa/],
+      ['mfa age too long', { trustedRoleArns: [CI_ROLE], requireMfa: true, mfaMaxAge: Duration.days(2) }, /prop 'mfaMaxAge': 2 days is outside 1 minute to 12 hours/],
+      ['session name pattern', { trustedRoleArns: [CI_ROLE], roleSessionNamePattern: 'bad name' }, /prop 'roleSessionNamePattern': 'bad name' contains characters outside/],
+      ['session name too long', { trustedRoleArns: [CI_ROLE], roleSessionNamePattern: 'a'.repeat(65) }, /prop 'roleSessionNamePattern': .* is 65 characters long/],
+      ['long session without opt-in', { trustedRoleArns: [CI_ROLE], maxSessionDuration: Duration.hours(4) }, /prop 'maxSessionDuration': 4 hours is longer than one hour.* set allowLongSessions: true/],
+      ['session over 12 hours', { trustedRoleArns: [CI_ROLE], maxSessionDuration: Duration.hours(13), allowLongSessions: true }, /prop 'maxSessionDuration': 13 hours is outside 1 hour to 12 hours/],
+      ['role name too long', { trustedRoleArns: [CI_ROLE], roleName: 'r'.repeat(65) }, /prop 'roleName': .* is 65 characters long, outside 1-64/],
+      ['role name characters', { trustedRoleArns: [CI_ROLE], roleName: 'deploy role' }, /prop 'roleName': 'deploy role' contains characters outside/],
+      ['role path', { trustedRoleArns: [CI_ROLE], path: 'deploy' }, /prop 'path': 'deploy' is not an IAM path/],
+      ['trust size limit', { trustedRoleArns: [CI_ROLE], maxTrustPolicySize: 0 }, /prop 'maxTrustPolicySize': 0 is not a positive whole number/],
+    ];
+    test.each(cases)('%s', (_name, props, message) => {
+      const stack = newStack();
+      expect(() => new CrossAccountRole(stack, 'Deploy', props)).toThrow(message);
+    });
+
+    test('a trust policy over the configured maximum fails synthesis, naming how much to cut', () => {
+      const stack = newStack();
+      const roles = Array.from({ length: 80 }, (_, i) => `arn:aws:iam::${CALLER_ACCOUNT}:role/pipeline-deployer-${i}`);
+      new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: roles });
+      expect(() => Template.fromStack(stack)).toThrow(
+        /Invalid CrossAccountRole 'Target\/Deploy': the trust policy is \d+ characters, over the maximum of 4096; cut at least \d+ characters/);
+    });
+
+    test('a trust policy over the default quota warns, and a raised maximum accepts it', () => {
+      const stack = newStack();
+      const roles = Array.from({ length: 40 }, (_, i) => `arn:aws:iam::${CALLER_ACCOUNT}:role/pipeline-deployer-${i}`);
+      new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: roles, maxTrustPolicySize: 4096 });
+      Annotations.fromStack(stack).hasWarning('/Target/Deploy', Match.stringLikeRegexp("over IAM's default quota of 2048"));
+      const small = newStack();
+      new CrossAccountRole(small, 'Deploy', { trustedRoleArns: roles.slice(0, 60), maxTrustPolicySize: 1000 });
+      expect(() => Template.fromStack(small)).toThrow(/over the maximum of 1000; cut at least \d+ characters/);
+    });
+
+    test('a long session is accepted with the opt-in and warned about', () => {
+      const stack = newStack();
+      new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE], maxSessionDuration: Duration.hours(4), allowLongSessions: true });
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 14400 });
+      Annotations.fromStack(stack).hasWarning('/Target/Deploy', Match.stringLikeRegexp('up to 4 hours'));
+    });
+  });
+
+  test('accepts tokens for accounts, role ARNs and external ids', () => {
+    const stack = newStack();
+    const account = new CfnParameter(stack, 'CallerAccount').valueAsString;
+    const roleArn = new CfnParameter(stack, 'CallerRoleArn').valueAsString;
+    const externalId = new CfnParameter(stack, 'ExternalId').valueAsString;
+    new CrossAccountRole(stack, 'Deploy', { trustedAccounts: [account], trustedRoleArns: [roleArn], externalIds: [externalId] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Principal: { AWS: Match.arrayWith([{ Ref: 'CallerRoleArn' }]) },
+          Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
+        }],
+      },
+    });
+  });
+
+  test('works with grants on the role like any iam.Role', () => {
+    const stack = newStack();
+    const role = new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE] });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::artifacts/*'] }));
+    expect(CdkAnnotations.of(role)).toBeDefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('Deploy') }],
+    });
+  });
+});

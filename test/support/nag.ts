@@ -1,0 +1,37 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AccessPatternsChecks } from '../../src';
+
+/** One unacknowledged finding. */
+export interface NagFinding {
+  /** The rule id, with the finding suffix where the rule gives one, e.g. `AwsSolutions-IAM5[Action::s3:*]`. */
+  readonly rule: string;
+  /** The construct path of the offending resource. */
+  readonly path: string;
+}
+
+/**
+ * Synthesizes the app holding `scope` (so that aspects have run) and returns the
+ * unacknowledged findings of the AwsSolutions pack and this library's pack.
+ */
+export function nagFindings(scope: IConstruct): NagFinding[] {
+  const root = scope.node.root;
+  // Synthesizing runs the aspects that render trust policies.
+  for (const stack of root.node.findAll().filter(Stack.isStack)) Template.fromStack(stack);
+  const findings: NagFinding[] = [];
+  for (const pack of [new AwsSolutionsChecks(), new AccessPatternsChecks()]) {
+    const report = pack.validateScope(root);
+    for (const v of report.violations) {
+      for (const r of v.violatingResources) findings.push({ rule: v.ruleName, path: r.constructPath ?? '' });
+    }
+  }
+  return findings;
+}
+
+/** Only this library's pack, over any construct tree that was already synthesized. */
+export function accessPatternsFindings(scope: IConstruct): NagFinding[] {
+  const report = new AccessPatternsChecks().validateScope(scope.node.root);
+  return report.violations.flatMap(v => v.violatingResources.map(r => ({ rule: v.ruleName, path: r.constructPath ?? '' })));
+}
