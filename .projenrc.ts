@@ -82,7 +82,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     commandOptions: { fix: false },
   },
   tsconfigDev: {
-    compilerOptions: {},
+    compilerOptions: {
+      // Examples import the package by name, exactly as users do.
+      baseUrl: '..',
+      paths: { 'cdk-access-patterns': ['src/index.ts'] },
+    },
     include: ['../examples/**/*.ts', '../bench/**/*.ts'],
   },
 
@@ -105,7 +109,8 @@ project.addTask('examples', {
 // Benchmarks print ratios; they are not part of the test suite.
 project.addTask('bench', {
   description: 'Run the overhead and scale benchmarks in bench/',
-  exec: 'ts-node --transpile-only -P test/tsconfig.json bench/run.ts',
+  exec: 'node --expose-gc -r ts-node/register/transpile-only bench/run.ts',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
   receiveArgs: true,
 });
 
@@ -147,6 +152,14 @@ new ProjenStruct(project, {
       see: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
     },
   });
+
+// Examples resolve the package name through the dev tsconfig's paths.
+project.eslint?.addOverride({
+  files: ['examples/**/*.ts'],
+  settings: {
+    'import/resolver': { node: {}, typescript: { project: './test/tsconfig.json', alwaysTryTypes: true } },
+  },
+} as any);
 
 // Jest must not pick up compiled output or the examples' cdk.out.
 project.jest?.addIgnorePattern('/cdk.out/');
