@@ -153,6 +153,8 @@ new ProjenStruct(project, {
     },
   });
 
+// Examples and benchmarks sit outside the tsconfig projects; lint them with the default project.
+project.eslint?.allowDefaultProjectFiles('examples/*.ts', 'bench/*.ts');
 // Examples resolve the package name through the dev tsconfig's paths.
 project.eslint?.addOverride({
   files: ['examples/**/*.ts'],

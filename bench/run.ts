@@ -81,10 +81,14 @@ function canonical(value: unknown): string {
 
 interface Sample { ms: number[]; heapMb: number[] }
 
+/** Holds the app being measured, so that its heap measurement counts it. */
+const alive: App[] = [];
+
 const gc: () => void = (global as any).gc ?? (() => { throw new Error('run with node --expose-gc (npm run bench does)'); });
 
 /** Times one build + synth, and measures the heap the built app retains after a full GC. */
 function once(build: () => App, into: Sample): void {
+  alive.length = 0;
   gc();
   const before = process.memoryUsage().heapUsed;
   const start = process.hrtime.bigint();
@@ -93,11 +97,9 @@ function once(build: () => App, into: Sample): void {
   into.ms.push(Number(process.hrtime.bigint() - start) / 1e6);
   gc();
   into.heapMb.push((process.memoryUsage().heapUsed - before) / 2 ** 20);
-  retained = app;
+  alive.push(app);
 }
 
-/** Holds the last app so that the heap measurement above counts it. */
-let retained: App | undefined;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -119,7 +121,6 @@ for (let r = 0; r < ROUNDS; r++) {
     once(handWritten, hand); once(library, lib);
   }
 }
-retained = undefined;
 const [libMs, handMs, libMb, handMb] = [median(lib.ms), median(hand.ms), median(lib.heapMb), median(hand.heapMb)];
 console.log(`roles: ${ROLES * 2} per app (identical trust policies), median of ${ROUNDS} alternating synth runs`);
 console.log(`hand-written aws-cdk-lib: ${handMs.toFixed(0)} ms, heap +${handMb.toFixed(0)} MiB`);

@@ -7,8 +7,8 @@
  */
 import { App, PhysicalName, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AccessPatternsChecks, CrossAccountRole, ThirdPartyRole } from 'cdk-access-patterns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AccessPatternsChecks, CrossAccountRole, ThirdPartyRole } from 'cdk-access-patterns';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new AccessPatternsChecks(app));
