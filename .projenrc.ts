@@ -38,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // AGPL: used by the test suite only, never shipped.
     '@cloud-copilot/iam-simulate@0.1.173',
     `aws-cdk@${CDK_CLI_VERSION}`,
+    // CloudFormation Guard (Control Tower proactive rules) over the example apps; ships its binary.
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
     'tsconfig-paths@^4.2.0',
   ],
 

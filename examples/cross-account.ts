@@ -5,13 +5,14 @@
  * - a SaaS vendor (Datadog) reads account B's configuration through a third-party role
  *   that requires the external id Datadog generated.
  */
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, PhysicalName, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AccessPatternsChecks, CrossAccountRole, ThirdPartyRole } from 'cdk-access-patterns';
 
 const app = new App();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new AccessPatternsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new AccessPatternsChecks(app), new CfnGuardValidator());
 
 const toolingAccount = { account: '111111111111', region: 'eu-west-1' };
 const productionAccount = { account: '222222222222', region: 'eu-west-1' };
