@@ -41,6 +41,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // CloudFormation Guard (Control Tower proactive rules) over the example apps; ships its binary.
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     'tsconfig-paths@^4.2.0',
+    // Generates throw-away X.509 certificates and CRLs in tests (never committed keys).
+    '@peculiar/x509@^2.2.0',
   ],
 
   // jsii targets: configured for publishing; only the JavaScript package is built here.

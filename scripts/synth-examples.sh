@@ -16,11 +16,11 @@ else
   apps=(examples/*.ts)
 fi
 
-rm -rf "$out_root"
 failed=0
 for app in "${apps[@]}"; do
   name=$(basename "$app" .ts)
   out="$out_root/$name"
+  rm -rf "$out"
   echo "== cdk synth $app"
   if npx --no-install cdk synth --no-notices --quiet --no-version-reporting \
       --app "npx --no-install ts-node --transpile-only -r tsconfig-paths/register $app" \
