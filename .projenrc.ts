@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsconfig-paths@^4.2.0',
     // Generates throw-away X.509 certificates and CRLs in tests (never committed keys).
     '@peculiar/x509@^2.2.0',
+    // The library users migrate from; the migration test synthesizes it side by side.
+    'aws-cdk-github-oidc@2.4.1',
   ],
 
   // jsii targets: configured for publishing; only the JavaScript package is built here.

@@ -1,1 +1,3 @@
-export {};
+export * from './github-oidc-provider';
+export * from './github-subject';
+export * from './github-actions-role';

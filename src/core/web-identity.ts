@@ -1,0 +1,121 @@
+import { CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { ErrorSite, fail } from './errors';
+import { TrustCondition } from './trust-condition';
+import { TrustPolicy, TrustStatement } from './trust-policy';
+import { quote } from './validation';
+
+/** What a web identity (OIDC) trust statement is made of. */
+export interface WebIdentityTrust {
+  /** The IAM OIDC provider ARN (the `Federated` principal). */
+  readonly providerArn: string;
+  /** The issuer without `https://` (host and path): the prefix of the condition keys. May be a token. */
+  readonly issuer: string;
+  /** Accepted token audiences (`<issuer>:aud`, always StringEquals). */
+  readonly audiences: string[];
+  /** Accepted token subjects (`<issuer>:sub`, StringEquals or StringLike per value). */
+  readonly subjects: string[];
+  /** Further conditions, e.g. on other claims. */
+  readonly conditions?: TrustCondition[];
+}
+
+/** Adds the `sts:AssumeRoleWithWebIdentity` statement for an OIDC provider. */
+export function addWebIdentityStatement(trust: TrustPolicy, t: WebIdentityTrust): TrustStatement {
+  return trust.addStatement({
+    principals: [new iam.FederatedPrincipal(t.providerArn, {}, 'sts:AssumeRoleWithWebIdentity')],
+    actions: ['sts:AssumeRoleWithWebIdentity'],
+    conditions: [
+      TrustCondition.stringEquals(`${t.issuer}:aud`, t.audiences),
+      TrustCondition.stringMatches(`${t.issuer}:sub`, t.subjects),
+      ...(t.conditions ?? []),
+    ],
+  });
+}
+
+/**
+ * Validates an OIDC issuer URL (`https://host[/path]`, no port, query, fragment or trailing
+ * slash) and returns it without the scheme, as IAM uses it in condition keys and ARNs.
+ */
+export function issuerOf(site: ErrorSite, prop: string, url: string): string {
+  if (Token.isUnresolved(url)) {
+    return Fn.select(1, Fn.split('https://', url));
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.protocol !== 'https:' || parsed.port || parsed.search || parsed.hash || parsed.username
+    || url.endsWith('/') || !/^https:\/\/[a-z0-9.-]+(\/[\w.~%!$&'()*+,;=:@-]+)*$/i.test(url)) {
+    fail(site, prop, `${quote(url)} is not an OIDC issuer URL`,
+      'use the issuer exactly as it appears in the token\'s iss claim: https://host[/path], without a port, query, fragment or trailing slash');
+  }
+  return url.slice('https://'.length);
+}
+
+/** The ARN IAM gives the OIDC provider of `issuer` (host/path) in the scope's account and partition. */
+export function oidcProviderArn(scope: IConstruct, issuer: string, account?: string): string {
+  return Stack.of(scope).formatArn({ service: 'iam', region: '', account, resource: 'oidc-provider', resourceName: issuer });
+}
+
+/** Validates client ids (audiences) of a provider: 1-100 values of 1-255 characters. */
+export function validateClientIds(site: ErrorSite, prop: string, values: string[]): void {
+  if (values.length === 0 || values.length > 100) {
+    fail(site, prop, `${values.length} client ids given`, 'give 1-100 client ids (the audiences tokens are minted for)');
+  }
+  for (const v of values) {
+    if (!Token.isUnresolved(v) && (v.length === 0 || v.length > 255)) {
+      fail(site, prop, `the client id ${quote(v)} is ${v.length} characters long`, 'use 1-255 characters');
+    }
+  }
+}
+
+/** Validates thumbprints: at most 5 SHA-1 fingerprints of 40 hex characters. */
+export function validateThumbprints(site: ErrorSite, prop: string, values: string[]): void {
+  if (values.length > 5) {
+    fail(site, prop, `${values.length} thumbprints given`, 'give at most 5 (IAM\'s limit)');
+  }
+  for (const v of values) {
+    if (!Token.isUnresolved(v) && !/^[0-9a-fA-F]{40}$/.test(v)) {
+      fail(site, prop, `${quote(v)} is not a certificate thumbprint`, 'give the SHA-1 fingerprint as 40 hex characters, without colons');
+    }
+  }
+}
+
+/** Reads the URL of any OIDC provider resource in the tree (native L1 or the custom-resource one). */
+function providerUrl(node: IConstruct): string | undefined {
+  if (node instanceof iam.CfnOIDCProvider) return node.url;
+  if (CfnResource.isCfnResource(node) && node.cfnResourceType === 'Custom::AWSCDKOpenIdConnectProvider') {
+    return (node as any)._cfnProperties?.Url;
+  }
+  return undefined;
+}
+
+/**
+ * IAM allows one OIDC provider per URL per account: creating a second one fails at deploy.
+ * Registers a validation on `provider` that finds another provider resource for the same URL
+ * in the same account (same stack, or stacks with the same concrete account) in the app.
+ */
+export function guardOneProviderPerAccount(provider: IConstruct, kind: string, url: string, importHint: string): void {
+  provider.node.addValidation({
+    validate: () => {
+      if (Token.isUnresolved(url)) return [];
+      const mine = Stack.of(provider);
+      const myAccount = mine.account;
+      for (const node of provider.node.root.node.findAll()) {
+        if (provider.node.findAll().includes(node)) continue;
+        const other = providerUrl(node);
+        if (other === undefined || Token.isUnresolved(other) || other !== url) continue;
+        const theirs = Stack.of(node);
+        const sameAccount = theirs === mine || (!Token.isUnresolved(myAccount) && theirs.account === myAccount);
+        if (sameAccount) {
+          return [`Invalid ${kind} '${provider.node.path}': ${node.node.path} defines another OIDC provider for ${url} in the same account; ` +
+            `IAM allows one provider per URL per account, so the second one fails at deploy. Define the provider once and import it elsewhere with ${importHint}.`];
+        }
+      }
+      return [];
+    },
+  });
+}

@@ -1,0 +1,123 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { OidcFederatedRole, TrustCondition } from '../../src';
+import { TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { nagFindings } from '../support/nag';
+import { simulate, webIdentity } from '../support/simulate';
+import { templateOf } from '../support/template';
+
+const TFC_ARN = `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/app.terraform.io`;
+const APPLY = 'organization:acme:project:platform:workspace:network:run_phase:apply';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Ci', { env: TEST_ENV });
+}
+
+function tfcToken(sub: string, aud = 'aws.workload.identity') {
+  return webIdentity(TFC_ARN, { 'app.terraform.io:aud': aud, 'app.terraform.io:sub': sub });
+}
+
+describe('OidcFederatedRole', () => {
+  test('trusts a provider ARN with plain condition keys', () => {
+    const stack = newStack();
+    new OidcFederatedRole(stack, 'Apply', { providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io', audiences: ['aws.workload.identity'], subjects: [APPLY] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: TFC_ARN },
+          Condition: { StringEquals: { 'app.terraform.io:aud': 'aws.workload.identity', 'app.terraform.io:sub': APPLY } },
+        }],
+      },
+    });
+  });
+
+  test('with a provider created in the app, the token keys go through CfnJson', () => {
+    const stack = newStack();
+    const provider = new iam.OidcProviderNative(stack, 'Buildkite', { url: 'https://agent.buildkite.com', clientIds: ['sts.amazonaws.com'] });
+    new OidcFederatedRole(stack, 'Deploy', {
+      provider,
+      audiences: ['sts.amazonaws.com'],
+      subjects: ['organization:acme:pipeline:deploy:ref:refs/heads/main:commit:*:step:deploy'],
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::AWSCDKCfnJson', 2);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Principal: { Federated: { Ref: Match.stringLikeRegexp('^Buildkite') } },
+          Condition: {
+            StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp('TrustConditions0StringEquals'), 'Value'] },
+            StringLike: { 'Fn::GetAtt': [Match.stringLikeRegexp('TrustConditions0StringLike'), 'Value'] },
+          },
+        }],
+      },
+    });
+  });
+
+  test('matches the snapshot and passes the nag packs (CfnJson included)', () => {
+    const stack = newStack();
+    new OidcFederatedRole(stack, 'Apply', {
+      providerArn: TFC_ARN,
+      issuerUrl: 'https://app.terraform.io',
+      audiences: ['aws.workload.identity'],
+      subjects: [APPLY],
+      conditions: [TrustCondition.stringMatches('app.terraform.io:terraform_workspace_id', ['ws-abc123'])],
+    });
+    expect(templateOf(stack)).toMatchSnapshot();
+    const cfnJsonStack = newStack();
+    const provider = new iam.OidcProviderNative(cfnJsonStack, 'Issuer', { url: 'https://oidc.circleci.com/org/0000', clientIds: ['0000'] });
+    new OidcFederatedRole(cfnJsonStack, 'Deploy', { provider, audiences: ['0000'], subjects: ['org/0000/project/1111/user/*'] });
+    expect(nagFindings(cfnJsonStack)).toEqual([]);
+  });
+
+  test('simulation: the apply run of the workspace is allowed; plan runs, other workspaces and audiences are denied', async () => {
+    const stack = newStack();
+    const role = new OidcFederatedRole(stack, 'Apply', { providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io', audiences: ['aws.workload.identity'], subjects: [APPLY] });
+    expect(await simulate(stack, role, tfcToken(APPLY))).toBe('Allowed');
+    expect(await simulate(stack, role, tfcToken(APPLY.replace(':apply', ':plan')))).toBe('Denied');
+    expect(await simulate(stack, role, tfcToken(APPLY.replace('network', 'network-evil')))).toBe('Denied');
+    expect(await simulate(stack, role, tfcToken(APPLY, 'sts.amazonaws.com'))).toBe('Denied');
+  });
+
+  test('simulation through CfnJson-wrapped keys', async () => {
+    const stack = newStack();
+    const provider = new iam.OidcProviderNative(stack, 'Buildkite', { url: 'https://agent.buildkite.com', clientIds: ['sts.amazonaws.com'] });
+    const role = new OidcFederatedRole(stack, 'Deploy', { provider, audiences: ['sts.amazonaws.com'], subjects: ['organization:acme:pipeline:deploy:*'] });
+    const arn = `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/agent.buildkite.com`;
+    const token = (sub: string) => webIdentity(arn, { 'agent.buildkite.com:aud': 'sts.amazonaws.com', 'agent.buildkite.com:sub': sub });
+    // The provider's issuer is a deploy-time attribute: give the resolver its value.
+    const providerId = Stack.of(provider).resolve((provider.node.defaultChild as iam.CfnOIDCProvider).logicalId);
+    const overrides = { [`${providerId}.Issuer`]: 'agent.buildkite.com' };
+    expect(await simulate(stack, role, token('organization:acme:pipeline:deploy:ref:refs/heads/main'), overrides)).toBe('Allowed');
+    expect(await simulate(stack, role, token('organization:acme:pipeline:other:ref:refs/heads/main'), overrides)).toBe('Denied');
+  });
+
+  describe('validation', () => {
+    const base = { audiences: ['aws.workload.identity'], subjects: [APPLY] };
+    test.each([
+      ['no provider', { ...base }, /Invalid OidcFederatedRole 'Ci\/Role' prop 'provider': neither provider nor providerArn is set/],
+      ['ARN without issuer', { ...base, providerArn: TFC_ARN }, /prop 'issuerUrl': providerArn is set without issuerUrl/],
+      ['issuer of another provider', { ...base, providerArn: TFC_ARN, issuerUrl: 'https://agent.buildkite.com' }, /prop 'issuerUrl': 'https:\/\/agent.buildkite.com' is not the issuer of .*give the provider's URL, https:\/\/app.terraform.io/],
+      ['malformed ARN', { ...base, providerArn: 'arn:aws:iam::222222222222:saml-provider/x', issuerUrl: 'https://x.io' }, /prop 'providerArn': .* is not a valid iam ARN/],
+      ['no audiences', { ...base, audiences: [], providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io' }, /prop 'audiences': the list is empty/],
+      ['no subjects', { ...base, subjects: [], providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io' }, /prop 'subjects': the list is empty/],
+      ['bare * subject', { ...base, subjects: ['*'], providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io' }, /prop 'subjects': the subject '\*' matches every workload/],
+      ['http issuer', { ...base, providerArn: TFC_ARN, issuerUrl: 'http://app.terraform.io' }, /prop 'issuerUrl': 'http:\/\/app.terraform.io' is not an OIDC issuer URL/],
+    ])('%s', (_name, props, message) => {
+      expect(() => new OidcFederatedRole(newStack(), 'Role', props as any)).toThrow(message);
+    });
+  });
+
+  test('accepts tokens for the ARN, issuer, audiences and subjects', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'ProviderArn').valueAsString;
+    const url = new CfnParameter(stack, 'IssuerUrl').valueAsString;
+    const sub = new CfnParameter(stack, 'Subject').valueAsString;
+    new OidcFederatedRole(stack, 'Role', { providerArn: arn, issuerUrl: url, audiences: ['x'], subjects: [sub] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Federated: { Ref: 'ProviderArn' } }, Condition: { StringEquals: Match.anyValue() } }] },
+    });
+  });
+});
