@@ -3,6 +3,7 @@ export * from './cross-account';
 export * from './github-oidc';
 export * from './gitlab-oidc';
 export * from './oidc';
+export * from './eks';
 export * from './roles-anywhere';
 export * from './identity-center';
 export * from './saml';

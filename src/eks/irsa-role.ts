@@ -1,0 +1,158 @@
+import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ServiceAccount } from './kubernetes';
+import { validateNamespace, validateServiceAccounts } from './kubernetes-validation';
+import { ErrorSite, fail, siteOf } from '../core/errors';
+import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRoleProps } from '../core/pattern-role-props.generated';
+import { TrustPolicy } from '../core/trust-policy';
+import { quote, validateArn, validateNoDuplicates } from '../core/validation';
+import { addWebIdentityStatement, oidcProviderArn } from '../core/web-identity';
+
+/** An EKS issuer: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32 upper-case letters and digits>`. */
+const EKS_ISSUER = /^https:\/\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-Z]{32}$/;
+
+/**
+ * The OIDC issuer of an EKS cluster, as an IRSA role trusts it: its issuer (the prefix of
+ * the `sub` / `aud` condition keys) and its IAM OIDC provider (the `Federated` principal).
+ */
+export abstract class IrsaCluster {
+  /** A cluster of `aws-cdk-lib/aws-eks` (defined in the app, or imported with its OIDC provider). */
+  public static fromCluster(cluster: eks.ICluster): IrsaCluster {
+    return IrsaCluster.fromOpenIdConnectProvider(cluster.openIdConnectProvider);
+  }
+
+  /**
+   * The IAM OIDC provider of a cluster, e.g. `cluster.openIdConnectProvider` of an
+   * `aws-cdk-lib/aws-eks-v2` cluster. Its issuer is only known at deploy time, so the
+   * condition keys go through a `CfnJson` custom resource.
+   */
+  public static fromOpenIdConnectProvider(provider: iam.IOpenIdConnectProvider): IrsaCluster {
+    return new ResolvedIrsaCluster(provider.openIdConnectProviderIssuer, provider.openIdConnectProviderArn);
+  }
+
+  /**
+   * A cluster known by its issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`),
+   * optionally with the ARN of its IAM OIDC provider in another account.
+   *
+   * @param issuerUrl `https://oidc.eks.<region>.amazonaws.com/id/<id>`
+   * @param providerArn the IAM OIDC provider for that issuer; default: the one in the role's account
+   */
+  public static fromIssuerUrl(issuerUrl: string, providerArn?: string): IrsaCluster {
+    return new ResolvedIrsaCluster(undefined, providerArn, issuerUrl);
+  }
+
+  protected constructor() {}
+
+  /** @internal */
+  public abstract _bind(scope: Construct, site: ErrorSite): { issuer: string; providerArn: string };
+}
+
+class ResolvedIrsaCluster extends IrsaCluster {
+  constructor(private readonly issuer?: string, private readonly providerArn?: string, private readonly issuerUrl?: string) {
+    super();
+  }
+
+  /** @internal */
+  public _bind(scope: Construct, site: ErrorSite): { issuer: string; providerArn: string } {
+    if (this.issuer !== undefined) return { issuer: this.issuer, providerArn: this.providerArn! };
+    const url = this.issuerUrl!;
+    if (!Token.isUnresolved(url) && !EKS_ISSUER.test(url)) {
+      fail(site, 'clusters', `${quote(url)} is not an EKS OIDC issuer URL`,
+        'give the cluster\'s issuer, e.g. \'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE\' (aws eks describe-cluster --query cluster.identity.oidc.issuer)');
+    }
+    const issuer = Token.isUnresolved(url) ? Fn.select(1, Fn.split('https://', url)) : url.slice('https://'.length);
+    if (this.providerArn !== undefined) {
+      const parts = validateArn(site, 'clusters', this.providerArn, {
+        service: 'iam', resource: /^oidc-provider\/.+/, example: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',
+      });
+      if (parts && !Token.isUnresolved(issuer) && parts.resource !== `oidc-provider/${issuer}`) {
+        fail(site, 'clusters', `${quote(this.providerArn)} is not the provider of ${quote(url)}`, `give the provider ARN ending in oidc-provider/${issuer}`);
+      }
+    }
+    return { issuer, providerArn: this.providerArn ?? oidcProviderArn(scope, issuer) };
+  }
+}
+
+/** Properties for an {@link IrsaRole}. */
+export interface IrsaRoleProps extends PatternRoleProps {
+  /** The clusters whose service accounts may assume the role. At least one. */
+  readonly clusters: IrsaCluster[];
+
+  /**
+   * The exact service accounts (`system:serviceaccount:<namespace>:<name>`) that may
+   * assume the role. Give these, `allServiceAccountsInNamespaces`, or both.
+   *
+   * @default - none
+   */
+  readonly serviceAccounts?: ServiceAccount[];
+
+  /**
+   * Namespaces all of whose service accounts may assume the role
+   * (`StringLike system:serviceaccount:<namespace>:*`). Broad: every workload anyone
+   * deploys into the namespace gets the role; leaves a warning.
+   *
+   * @default - none
+   */
+  readonly allServiceAccountsInNamespaces?: string[];
+}
+
+/**
+ * A role that pods assume through IAM Roles for Service Accounts (IRSA): trusted by the
+ * clusters' OIDC providers for exact `namespace:serviceaccount` pairs, with the audience
+ * `sts.amazonaws.com`.
+ *
+ * Annotate the service account with `eks.amazonaws.com/role-arn: <role ARN>`.
+ * Prefer {@link PodIdentityRole} for new workloads.
+ *
+ * @example
+ * new IrsaRole(this, 'Reader', {
+ *   clusters: [IrsaCluster.fromCluster(cluster)],
+ *   serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+ * });
+ */
+export class IrsaRole extends iam.Role {
+  /** The trust policy builder of this role. */
+  protected readonly trust: TrustPolicy;
+
+  constructor(scope: Construct, id: string, props: IrsaRoleProps) {
+    const site = siteOf('IrsaRole', scope, id);
+    const roleProps = toRoleProps(site, props);
+    if (!props.clusters || props.clusters.length === 0) {
+      fail(site, 'clusters', 'no cluster is given', 'pass IrsaCluster.fromCluster(cluster) or IrsaCluster.fromIssuerUrl(url)');
+    }
+    const accounts = props.serviceAccounts ?? [];
+    const namespaces = props.allServiceAccountsInNamespaces ?? [];
+    if (accounts.length + namespaces.length === 0) {
+      fail(site, 'serviceAccounts', 'no service account is given, so no pod could assume the role',
+        'list the exact { serviceAccountNamespace, serviceAccountName } pairs');
+    }
+    validateServiceAccounts(site, 'serviceAccounts', accounts);
+    namespaces.forEach(n => validateNamespace(site, 'allServiceAccountsInNamespaces', n));
+    validateNoDuplicates(site, 'allServiceAccountsInNamespaces', namespaces);
+    super(scope, id, roleProps);
+
+    this.trust = attachTrustPolicy(this, 'IrsaRole', props);
+    const subjects = [
+      ...accounts.map(a => `system:serviceaccount:${a.serviceAccountNamespace}:${a.serviceAccountName}`),
+      ...namespaces.map(n => `system:serviceaccount:${n}:*`),
+    ];
+    const providers = new Set<string>();
+    for (const cluster of props.clusters) {
+      const { issuer, providerArn } = cluster._bind(this, site);
+      const key = Stack.of(this).resolve(providerArn);
+      const text = JSON.stringify(key);
+      if (providers.has(text)) {
+        fail(site, 'clusters', 'the same cluster is listed more than once', 'list each cluster once');
+      }
+      providers.add(text);
+      addWebIdentityStatement(this.trust, { providerArn, issuer, audiences: ['sts.amazonaws.com'], subjects });
+    }
+    if (namespaces.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-access-patterns:allServiceAccounts',
+        `Every service account of the namespaces ${namespaces.join(', ')} can assume this role, including ones created later.`);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { Token } from 'aws-cdk-lib';
+import { ServiceAccount } from './kubernetes';
+import { ErrorSite, fail } from '../core/errors';
+import { quote } from '../core/validation';
+
+/** Validation of Kubernetes names (internal). */
+
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A namespace name: an RFC 1123 label, 1-63 characters. */
+export function validateNamespace(site: ErrorSite, prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (value.length > 63 || !LABEL.test(value)) {
+    fail(site, prop, `${quote(value)} is not a Kubernetes namespace name`,
+      'use 1-63 lower-case letters, digits or \'-\', starting and ending with a letter or digit (RFC 1123 label)');
+  }
+}
+
+/** A service account name: an RFC 1123 subdomain, 1-253 characters. */
+export function validateServiceAccountName(site: ErrorSite, prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (value.length > 253 || !SUBDOMAIN.test(value)) {
+    fail(site, prop, `${quote(value)} is not a Kubernetes service account name`,
+      'use lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, at most 253 characters (RFC 1123 subdomain)');
+  }
+}
+
+/** Validates service accounts and refuses repeated pairs. */
+export function validateServiceAccounts(site: ErrorSite, prop: string, accounts: ServiceAccount[]): void {
+  const seen = new Set<string>();
+  for (const sa of accounts) {
+    validateNamespace(site, prop, sa.serviceAccountNamespace);
+    validateServiceAccountName(site, prop, sa.serviceAccountName);
+    const key = `${sa.serviceAccountNamespace}:${sa.serviceAccountName}`;
+    if (!Token.isUnresolved(key) && seen.has(key)) {
+      fail(site, prop, `the service account ${quote(key)} is listed more than once`, 'list each namespace and service account pair once');
+    }
+    seen.add(key);
+  }
+}

@@ -1,0 +1,138 @@
+import { Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ServiceAccount } from './kubernetes';
+import { validateServiceAccounts } from './kubernetes-validation';
+import { PodIdentityAssociation } from './pod-identity-association';
+import { siteOf } from '../core/errors';
+import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRoleProps } from '../core/pattern-role-props.generated';
+import { TrustCondition } from '../core/trust-condition';
+import { TrustPolicy } from '../core/trust-policy';
+import { validateAccountId, validateArn, validateNotEmpty } from '../core/validation';
+
+/** Properties for a {@link PodIdentityRole}. */
+export interface PodIdentityRoleProps extends PatternRoleProps {
+  /**
+   * The account whose EKS Pod Identity may assume the role (`aws:SourceAccount`).
+   *
+   * @default - the role's account
+   */
+  readonly sourceAccount?: string;
+
+  /**
+   * Clusters whose pods may assume the role (`aws:RequestTag/eks-cluster-arn`).
+   * Needs session tags (the association default).
+   *
+   * @default - any cluster of the source account
+   */
+  readonly clusterArns?: string[];
+
+  /**
+   * Service accounts whose pods may assume the role (`aws:RequestTag/kubernetes-namespace`
+   * and `aws:RequestTag/kubernetes-service-account`, one statement per pair so that pairs
+   * cannot mix). Needs session tags (the association default).
+   *
+   * @default - any service account an association names
+   */
+  readonly serviceAccounts?: ServiceAccount[];
+}
+
+/** Options for {@link PodIdentityRole.associate}. */
+export interface PodIdentityRoleAssociateOptions {
+  /**
+   * The cluster, by name.
+   *
+   * @default - use `cluster`
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The cluster.
+   *
+   * @default - use `clusterName`
+   */
+  readonly cluster?: eks.ICluster;
+
+  /** The namespace of the service account. */
+  readonly serviceAccountNamespace: string;
+
+  /** The service account the pods run as. */
+  readonly serviceAccountName: string;
+
+  /**
+   * A role in another account that EKS assumes with this role's session.
+   *
+   * @default - none
+   */
+  readonly targetRole?: iam.IRole;
+
+  /**
+   * Do not add session tags.
+   *
+   * @default false
+   */
+  readonly disableSessionTags?: boolean;
+}
+
+/**
+ * A role that pods get through EKS Pod Identity: trusted by `pods.eks.amazonaws.com`
+ * (`sts:AssumeRole` + `sts:TagSession`) for the source account, optionally scoped to
+ * clusters and service accounts by the session tags EKS sets. Give it to pods with
+ * {@link PodIdentityRole.associate}.
+ *
+ * @example
+ * const role = new PodIdentityRole(this, 'Reader', {
+ *   serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+ * });
+ * role.associate('ReaderAssociation', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader' });
+ */
+export class PodIdentityRole extends iam.Role {
+  /** The trust policy builder of this role. */
+  protected readonly trust: TrustPolicy;
+
+  constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
+    const site = siteOf('PodIdentityRole', scope, id);
+    const roleProps = toRoleProps(site, props);
+    if (props.sourceAccount !== undefined) validateAccountId(site, 'sourceAccount', props.sourceAccount);
+    if (props.clusterArns !== undefined) {
+      validateNotEmpty(site, 'clusterArns', props.clusterArns, 'give at least one cluster ARN, or leave clusterArns out');
+      props.clusterArns.forEach(a => validateArn(site, 'clusterArns', a, {
+        service: 'eks', resource: /^cluster\/[0-9A-Za-z][A-Za-z0-9_-]*$/, example: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
+      }));
+    }
+    if (props.serviceAccounts !== undefined) {
+      validateNotEmpty(site, 'serviceAccounts', props.serviceAccounts, 'give at least one service account, or leave serviceAccounts out');
+      validateServiceAccounts(site, 'serviceAccounts', props.serviceAccounts);
+    }
+    super(scope, id, roleProps);
+
+    this.trust = attachTrustPolicy(this, 'PodIdentityRole', props);
+    const source = props.sourceAccount ?? Stack.of(this).account;
+    const base = [TrustCondition.stringEquals('aws:SourceAccount', [source])];
+    if (props.clusterArns) base.push(TrustCondition.stringMatches('aws:RequestTag/eks-cluster-arn', props.clusterArns));
+    const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com');
+    const actions = ['sts:AssumeRole', 'sts:TagSession'];
+    const pairs = props.serviceAccounts ?? [];
+    if (pairs.length === 0) {
+      this.trust.addStatement({ principals: [principal], actions, conditions: base });
+    }
+    for (const sa of pairs) {
+      this.trust.addStatement({
+        principals: [principal],
+        actions,
+        conditions: [
+          ...base,
+          TrustCondition.stringMatches('aws:RequestTag/kubernetes-namespace', [sa.serviceAccountNamespace]),
+          TrustCondition.stringMatches('aws:RequestTag/kubernetes-service-account', [sa.serviceAccountName]),
+        ],
+      });
+    }
+  }
+
+  /** Associates the role with a service account of a cluster. */
+  public associate(id: string, options: PodIdentityRoleAssociateOptions): PodIdentityAssociation {
+    return new PodIdentityAssociation(this, id, { ...options, role: this });
+  }
+}

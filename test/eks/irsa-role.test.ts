@@ -1,0 +1,171 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IrsaCluster, IrsaRole } from '../../src';
+import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { nagFindings } from '../support/nag';
+import { AssumeRequest, simulate, webIdentity } from '../support/simulate';
+import { templateOf } from '../support/template';
+
+const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+const OTHER_ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/0000000000000000000000000000BEEF';
+const PROVIDER = `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${ISSUER}`;
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Workloads', { env: TEST_ENV });
+}
+
+function podToken(sub: string, options: { issuer?: string; provider?: string; aud?: string } = {}): AssumeRequest {
+  const issuer = options.issuer ?? ISSUER;
+  return webIdentity(options.provider ?? `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${issuer}`, {
+    [`${issuer}:aud`]: options.aud ?? 'sts.amazonaws.com',
+    [`${issuer}:sub`]: sub,
+  });
+}
+
+describe('IrsaRole', () => {
+  test('trusts one cluster issuer for exact service accounts, audience sts.amazonaws.com', () => {
+    const stack = newStack();
+    new IrsaRole(stack, 'Reader', {
+      clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)],
+      serviceAccounts: [
+        { serviceAccountNamespace: 'orders', serviceAccountName: 'reader' },
+        { serviceAccountNamespace: 'billing', serviceAccountName: 'reader' },
+      ],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TEST_ACCOUNT}:oidc-provider/${ISSUER}`]] } },
+          Condition: {
+            StringEquals: {
+              [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+              [`${ISSUER}:sub`]: ['system:serviceaccount:orders:reader', 'system:serviceaccount:billing:reader'],
+            },
+            StringLike: Match.absent(),
+          },
+        }],
+      },
+    });
+  });
+
+  test('a cluster defined in the app: token keys go through CfnJson', () => {
+    const stack = newStack();
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'prod',
+      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Provider', PROVIDER),
+    });
+    const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
+    new IrsaRole(stack, 'Reader', {
+      clusters: [IrsaCluster.fromCluster(cluster), IrsaCluster.fromIssuerUrl(issuer, `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/other`)],
+      serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+    });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('Custom::AWSCDKCfnJson', 1);
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Principal: { Federated: PROVIDER }, Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' } } },
+          {
+            Principal: { Federated: `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/other` },
+            Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp('TrustConditions1StringEquals'), 'Value'] } },
+          },
+        ],
+      },
+    });
+  });
+
+  test('all service accounts of a namespace only by opt-in: StringLike on sub, aud stays StringEquals, with a warning', () => {
+    const stack = newStack();
+    new IrsaRole(stack, 'Team', { clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)], allServiceAccountsInNamespaces: ['team-a'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Condition: {
+            StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+            StringLike: { [`${ISSUER}:sub`]: 'system:serviceaccount:team-a:*' },
+          },
+        }],
+      },
+    });
+    Annotations.fromStack(stack).hasWarning('/Workloads/Team', Match.stringLikeRegexp('Every service account of the namespaces team-a'));
+  });
+
+  test('matches the snapshot and passes the nag packs', () => {
+    const stack = newStack();
+    new IrsaRole(stack, 'Reader', {
+      clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)],
+      serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+    });
+    expect(templateOf(stack)).toMatchSnapshot();
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  describe('simulation', () => {
+    let stack: Stack;
+    let role: IrsaRole;
+    beforeAll(() => {
+      stack = newStack();
+      role = new IrsaRole(stack, 'Reader', {
+        clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)],
+        serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+      });
+    });
+
+    test('the named service account is allowed', async () => {
+      expect(await simulate(stack, role, podToken('system:serviceaccount:orders:reader'))).toBe('Allowed');
+    });
+
+    test.each([
+      ['another service account', 'system:serviceaccount:orders:writer'],
+      ['another namespace', 'system:serviceaccount:billing:reader'],
+      ['a prefix trick', 'system:serviceaccount:orders:reader-admin'],
+    ])('%s is denied', async (_name, sub) => {
+      expect(await simulate(stack, role, podToken(sub))).toBe('Denied');
+    });
+
+    test('another cluster\'s issuer and another audience are denied', async () => {
+      expect(await simulate(stack, role, podToken('system:serviceaccount:orders:reader', { issuer: OTHER_ISSUER }))).toBe('Denied');
+      expect(await simulate(stack, role, podToken('system:serviceaccount:orders:reader', { aud: 'https://kubernetes.default.svc' }))).toBe('Denied');
+    });
+  });
+
+  describe('validation', () => {
+    const ok = [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)];
+    const sa = [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }];
+    test.each([
+      ['no clusters', { clusters: [], serviceAccounts: sa }, /Invalid IrsaRole 'Workloads\/Role' prop 'clusters': no cluster is given/],
+      ['no service accounts', { clusters: ok }, /prop 'serviceAccounts': no service account is given/],
+      ['bad issuer', { clusters: [IrsaCluster.fromIssuerUrl('https://example.com/id/1')], serviceAccounts: sa }, /prop 'clusters': 'https:\/\/example.com\/id\/1' is not an EKS OIDC issuer URL/],
+      ['provider of another issuer', { clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`, `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/${OTHER_ISSUER}`)], serviceAccounts: sa },
+        /prop 'clusters': .* is not the provider of/],
+      ['same cluster twice', { clusters: [...ok, ...ok], serviceAccounts: sa }, /prop 'clusters': the same cluster is listed more than once/],
+      ['bad namespace', { clusters: ok, serviceAccounts: [{ serviceAccountNamespace: 'Orders', serviceAccountName: 'reader' }] }, /prop 'serviceAccounts': 'Orders' is not a Kubernetes namespace name/],
+      ['namespace too long', { clusters: ok, serviceAccounts: [{ serviceAccountNamespace: 'a'.repeat(64), serviceAccountName: 'r' }] }, /is not a Kubernetes namespace name/],
+      ['bad service account', { clusters: ok, serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader_1' }] }, /'reader_1' is not a Kubernetes service account name/],
+      ['duplicate pair', { clusters: ok, serviceAccounts: [...sa, ...sa] }, /the service account 'orders:reader' is listed more than once/],
+      ['bad wildcard namespace', { clusters: ok, allServiceAccountsInNamespaces: ['*'] }, /prop 'allServiceAccountsInNamespaces': '\*' is not a Kubernetes namespace name/],
+    ])('%s', (_name, props, message) => {
+      expect(() => new IrsaRole(newStack(), 'Role', props as any)).toThrow(message);
+    });
+
+    test('many clusters times service accounts exceed the trust policy size', () => {
+      const stack = newStack();
+      const clusters = Array.from({ length: 12 }, (_, i) => IrsaCluster.fromIssuerUrl(`https://oidc.eks.us-east-1.amazonaws.com/id/${String(i).padStart(32, 'A')}`));
+      const serviceAccounts = Array.from({ length: 6 }, (_, i) => ({ serviceAccountNamespace: `team-${i}`, serviceAccountName: 'controller' }));
+      new IrsaRole(stack, 'Role', { clusters, serviceAccounts });
+      expect(() => Template.fromStack(stack)).toThrow(/Invalid IrsaRole 'Workloads\/Role': the trust policy is about \d+ characters, over the maximum of 4096/);
+    });
+  });
+
+  test('accepts tokens for the issuer, namespace and service account', () => {
+    const stack = newStack();
+    const ns = new CfnParameter(stack, 'Namespace').valueAsString;
+    const name = new CfnParameter(stack, 'ServiceAccount').valueAsString;
+    const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
+    new IrsaRole(stack, 'Role', { clusters: [IrsaCluster.fromIssuerUrl(issuer)], serviceAccounts: [{ serviceAccountNamespace: ns, serviceAccountName: name }] });
+    Template.fromStack(stack).resourceCountIs('Custom::AWSCDKCfnJson', 1);
+  });
+});

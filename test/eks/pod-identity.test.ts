@@ -1,0 +1,242 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CrossAccountRole, PodIdentityAssociation, PodIdentityRole } from '../../src';
+import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { nagFindings } from '../support/nag';
+import { awsCaller, serviceCaller, simulate } from '../support/simulate';
+import { templateOf } from '../support/template';
+
+const CLUSTER_ARN = `arn:aws:eks:us-east-1:${TEST_ACCOUNT}:cluster/prod`;
+
+function newStack(): Stack {
+  return new Stack(new App(), 'Workloads', { env: TEST_ENV });
+}
+
+function eksSession(tags: Record<string, string>, options: { account?: string; action?: string } = {}) {
+  const context: Record<string, string> = { 'aws:SourceAccount': options.account ?? TEST_ACCOUNT };
+  for (const [k, v] of Object.entries(tags)) context[`aws:RequestTag/${k}`] = v;
+  return serviceCaller('pods.eks.amazonaws.com', context, options.action ?? 'sts:AssumeRole');
+}
+
+describe('PodIdentityRole', () => {
+  test('trusts pods.eks.amazonaws.com for the source account with AssumeRole and TagSession', () => {
+    const stack = newStack();
+    new PodIdentityRole(stack, 'Reader');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
+        }],
+      },
+    });
+  });
+
+  test('scopes by cluster and one statement per service account pair', () => {
+    const stack = newStack();
+    new PodIdentityRole(stack, 'Reader', {
+      clusterArns: [CLUSTER_ARN],
+      serviceAccounts: [
+        { serviceAccountNamespace: 'orders', serviceAccountName: 'reader' },
+        { serviceAccountNamespace: 'billing', serviceAccountName: 'writer' },
+      ],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': TEST_ACCOUNT,
+                'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN,
+                'aws:RequestTag/kubernetes-namespace': 'orders',
+                'aws:RequestTag/kubernetes-service-account': 'reader',
+              },
+            },
+          },
+          { Condition: { StringEquals: Match.objectLike({ 'aws:RequestTag/kubernetes-namespace': 'billing', 'aws:RequestTag/kubernetes-service-account': 'writer' }) } },
+        ],
+      },
+    });
+  });
+
+  test('matches the snapshot and passes the nag packs', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Reader', { serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }] });
+    role.associate('ReaderAssociation', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader' });
+    expect(templateOf(stack)).toMatchSnapshot();
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  describe('simulation', () => {
+    let stack: Stack;
+    let role: PodIdentityRole;
+    const tags = { 'eks-cluster-arn': CLUSTER_ARN, 'kubernetes-namespace': 'orders', 'kubernetes-service-account': 'reader' };
+    beforeAll(() => {
+      stack = newStack();
+      role = new PodIdentityRole(stack, 'Reader', {
+        clusterArns: [CLUSTER_ARN],
+        serviceAccounts: [
+          { serviceAccountNamespace: 'orders', serviceAccountName: 'reader' },
+          { serviceAccountNamespace: 'billing', serviceAccountName: 'writer' },
+        ],
+      });
+    });
+
+    test('the named service account is allowed, for AssumeRole and TagSession', async () => {
+      expect(await simulate(stack, role, eksSession(tags))).toBe('Allowed');
+      expect(await simulate(stack, role, eksSession(tags, { action: 'sts:TagSession' }))).toBe('Allowed');
+    });
+
+    test.each([
+      ['another service account', { ...tags, 'kubernetes-service-account': 'writer' }],
+      ['another namespace', { ...tags, 'kubernetes-namespace': 'payments' }],
+      ['another cluster', { ...tags, 'eks-cluster-arn': `arn:aws:eks:us-east-1:${TEST_ACCOUNT}:cluster/dev` }],
+      ['a missing session tag', { 'eks-cluster-arn': CLUSTER_ARN, 'kubernetes-namespace': 'orders' }],
+    ])('%s is denied', async (_name, t) => {
+      expect(await simulate(stack, role, eksSession(t))).toBe('Denied');
+    });
+
+    test('another account (aws:SourceAccount) is denied', async () => {
+      expect(await simulate(stack, role, eksSession(tags, { account: OTHER_ACCOUNT }))).toBe('Denied');
+    });
+
+    test('the second pair is allowed too', async () => {
+      expect(await simulate(stack, role, eksSession({ ...tags, 'kubernetes-namespace': 'billing', 'kubernetes-service-account': 'writer' }))).toBe('Allowed');
+    });
+  });
+
+  describe('validation', () => {
+    test.each([
+      ['source account', { sourceAccount: '1' }, /Invalid PodIdentityRole 'Workloads\/Role' prop 'sourceAccount': '1' is not a 12-digit AWS account id/],
+      ['empty cluster list', { clusterArns: [] }, /prop 'clusterArns': the list is empty/],
+      ['cluster ARN', { clusterArns: ['arn:aws:eks:us-east-1:222222222222:nodegroup/prod/x'] }, /prop 'clusterArns': .* is not a valid eks ARN/],
+      ['empty service accounts', { serviceAccounts: [] }, /prop 'serviceAccounts': the list is empty/],
+      ['bad service account', { serviceAccounts: [{ serviceAccountNamespace: 'kube_system', serviceAccountName: 'x' }] }, /'kube_system' is not a Kubernetes namespace name/],
+    ])('%s', (_name, props, message) => {
+      expect(() => new PodIdentityRole(newStack(), 'Role', props as any)).toThrow(message);
+    });
+  });
+
+  test('accepts tokens for account, cluster ARN and service account', () => {
+    const stack = newStack();
+    new PodIdentityRole(stack, 'Role', {
+      sourceAccount: new CfnParameter(stack, 'Account').valueAsString,
+      clusterArns: [new CfnParameter(stack, 'ClusterArn').valueAsString],
+      serviceAccounts: [{ serviceAccountNamespace: new CfnParameter(stack, 'Ns').valueAsString, serviceAccountName: 'reader' }],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Condition: { StringEquals: Match.objectLike({ 'aws:SourceAccount': { Ref: 'Account' } }) } }] },
+    });
+  });
+});
+
+describe('PodIdentityAssociation', () => {
+  test('is an AWS::EKS::PodIdentityAssociation for a cluster name and service account', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Reader');
+    const association = new PodIdentityAssociation(stack, 'Assoc', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: 'prod',
+      Namespace: 'orders',
+      ServiceAccount: 'reader',
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Reader'), 'Arn'] },
+      TargetRoleArn: Match.absent(),
+    });
+    expect(stack.resolve(association.externalId)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Assoc/), 'ExternalId'] });
+    expect(stack.resolve(association.associationArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Assoc/), 'AssociationArn'] });
+  });
+
+  test('cross-account: the target role of the same environment must require the association\'s external id', async () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Source');
+    const target = new CrossAccountRole(stack, 'Target', { roleName: 'orders-data', trustedRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/ops`], requireMfa: true });
+    new PodIdentityAssociation(stack, 'Assoc', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role, targetRole: target });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      TargetRoleArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${TEST_ACCOUNT}:role/orders-data`]] },
+    });
+    const assocId = Object.keys(t.findResources('AWS::EKS::PodIdentityAssociation'))[0];
+    const sourceId = Object.keys(t.findResources('AWS::IAM::Role')).find(k => k.startsWith('Source'))!;
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::GetAtt': [sourceId, 'Arn'] } },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: { StringEquals: { 'sts:ExternalId': { 'Fn::GetAtt': [assocId, 'ExternalId'] } } },
+        }]),
+      },
+    });
+    const overrides = { [`${assocId}.ExternalId`]: 'ext-1234' };
+    // No cycle: the association names the role by its built ARN.
+    const targetId = Object.keys(t.findResources('AWS::IAM::Role')).find(k => k.startsWith('Target'))!;
+    expect(JSON.stringify(t.toJSON().Resources[assocId])).not.toContain(targetId);
+    const session = `arn:aws:iam::${TEST_ACCOUNT}:role/${sourceId}`;
+    expect(await simulate(stack, target, awsCaller(session, { 'sts:ExternalId': 'ext-1234' }), overrides)).toBe('Allowed');
+    expect(await simulate(stack, target, awsCaller(session, { 'sts:ExternalId': 'ext-9999' }), overrides)).toBe('Denied');
+    expect(await simulate(stack, target, awsCaller(session), overrides)).toBe('Denied');
+  });
+
+  test('a target role of this app without a fixed name is refused, naming the cycle', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Source');
+    const target = new CrossAccountRole(stack, 'Target', { trustedRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/ops`], requireMfa: true });
+    expect(() => new PodIdentityAssociation(stack, 'Assoc', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role, targetRole: target }))
+      .toThrow(/Invalid PodIdentityAssociation 'Workloads\/Assoc' prop 'targetRole': Workloads\/Target has no fixed roleName.*give the target role a roleName/);
+  });
+
+  test('a target role out of reach gets a warning instead of a silent gap', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Source');
+    const target = iam.Role.fromRoleArn(stack, 'Target', `arn:aws:iam::${OTHER_ACCOUNT}:role/data-reader`);
+    new PodIdentityAssociation(stack, 'Assoc', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role, targetRole: target, disableSessionTags: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      TargetRoleArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/data-reader`,
+      DisableSessionTags: true,
+    });
+    Annotations.fromStack(stack).hasWarning('/Workloads/Assoc', Match.stringLikeRegexp('must trust the association\'s role with sts:AssumeRole and sts:TagSession, requiring sts:ExternalId'));
+  });
+
+  test('takes an aws-eks cluster and refuses a Fargate cluster', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Source');
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'prod' });
+    new PodIdentityAssociation(stack, 'Assoc', { cluster, serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'prod' });
+
+    const fargate = Object.create(eks.FargateCluster.prototype);
+    Object.defineProperty(fargate, 'node', { value: { path: 'Workloads/Serverless' } });
+    expect(() => new PodIdentityAssociation(newStack(), 'Assoc', { cluster: fargate, serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role }))
+      .toThrow(/Invalid PodIdentityAssociation 'Workloads\/Assoc' prop 'cluster': Workloads\/Serverless is a Fargate cluster, and EKS Pod Identity does not run on Fargate/);
+  });
+
+  describe('validation', () => {
+    const base = { serviceAccountNamespace: 'orders', serviceAccountName: 'reader' };
+    test.each([
+      ['no cluster', { ...base }, /prop 'cluster': neither cluster nor clusterName is set/],
+      ['bad cluster name', { ...base, clusterName: '-prod' }, /prop 'clusterName': '-prod' is not an EKS cluster name/],
+      ['bad namespace', { ...base, clusterName: 'prod', serviceAccountNamespace: 'Orders' }, /prop 'serviceAccountNamespace': 'Orders' is not a Kubernetes namespace name/],
+      ['bad service account', { ...base, clusterName: 'prod', serviceAccountName: 'a/b' }, /prop 'serviceAccountName': 'a\/b' is not a Kubernetes service account name/],
+    ])('%s', (_name, props, message) => {
+      const stack = newStack();
+      const role = new PodIdentityRole(stack, 'Source');
+      expect(() => new PodIdentityAssociation(stack, 'Assoc', { ...props, role } as any)).toThrow(message);
+    });
+  });
+
+  test('accepts tokens for the cluster name and service account', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Source');
+    new PodIdentityAssociation(stack, 'Assoc', {
+      clusterName: new CfnParameter(stack, 'Cluster').valueAsString,
+      serviceAccountNamespace: new CfnParameter(stack, 'Ns').valueAsString,
+      serviceAccountName: new CfnParameter(stack, 'Sa').valueAsString,
+      role,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: { Ref: 'Cluster' }, Namespace: { Ref: 'Ns' } });
+  });
+});
