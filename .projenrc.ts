@@ -32,6 +32,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // cdk-nag 3 is a peer: the user's app registers it; our pack extends its NagPack.
   peerDeps: [`cdk-nag@^${CDK_NAG_VERSION}`],
+  // Parses certificate revocation lists at synthesis (RFC 5280 schemas); bundled, as jsii
+  // requires for non-jsii runtime dependencies. Certificates are parsed with node:crypto.
+  bundledDeps: ['@peculiar/asn1-x509@^2.11.1', '@peculiar/asn1-schema@^2.11.1'],
   devDeps: [
     '@jsii/spec',
     '@mrgrain/jsii-struct-builder@^0.7.64',
