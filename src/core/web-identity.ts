@@ -1,6 +1,6 @@
-import { CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Fn, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ErrorSite, fail } from './errors';
 import { TrustCondition } from './trust-condition';
 import { TrustPolicy, TrustStatement } from './trust-policy';
@@ -58,6 +58,37 @@ export function issuerOf(site: ErrorSite, prop: string, url: string): string {
 /** The ARN IAM gives the OIDC provider of `issuer` (host/path) in the scope's account and partition. */
 export function oidcProviderArn(scope: IConstruct, issuer: string, account?: string): string {
   return Stack.of(scope).formatArn({ service: 'iam', region: '', account, resource: 'oidc-provider', resourceName: issuer });
+}
+
+/**
+ * An IAM OIDC provider that already exists in an account, known by its issuer: its ARN is
+ * derived (`arn:<partition>:iam::<account>:oidc-provider/<issuer>`), nothing is looked up.
+ * The base of the pattern-specific imports.
+ */
+export class ImportedOidcProvider extends Resource implements iam.IOidcProvider {
+  public readonly oidcProviderArn: string;
+  public readonly oidcProviderIssuer: string;
+  /** The issuer without `https://`: the prefix of the condition keys. */
+  public readonly issuer: string;
+
+  constructor(scope: Construct, id: string, issuer: string, account?: string) {
+    super(scope, id, { account });
+    this.issuer = issuer;
+    this.oidcProviderIssuer = issuer;
+    this.oidcProviderArn = oidcProviderArn(this, issuer, account);
+  }
+
+  public get openIdConnectProviderArn(): string {
+    return this.oidcProviderArn;
+  }
+
+  public get openIdConnectProviderIssuer(): string {
+    return this.oidcProviderIssuer;
+  }
+
+  public get oidcProviderRef(): iam.OIDCProviderReference {
+    return { oidcProviderArn: this.oidcProviderArn };
+  }
 }
 
 /** Validates client ids (audiences) of a provider: 1-100 values of 1-255 characters. */

@@ -1,10 +1,10 @@
-import { RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GITHUB_DEFAULT_AUDIENCE, GITHUB_ISSUER } from './validation';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { validateAccountId, quote } from '../core/validation';
-import { guardOneProviderPerAccount, oidcProviderArn, validateClientIds, validateThumbprints } from '../core/web-identity';
+import { guardOneProviderPerAccount, ImportedOidcProvider, validateClientIds, validateThumbprints } from '../core/web-identity';
 
 
 /** A GitHub Actions OIDC provider in IAM. */
@@ -100,32 +100,6 @@ function githubIssuer(site: ErrorSite, options: GitHubIssuerOptions): string {
   return GITHUB_ISSUER;
 }
 
-/** A provider that already exists in an account. */
-class ImportedGitHubOidcProvider extends Resource implements IGitHubOidcProvider {
-  public readonly oidcProviderArn: string;
-  public readonly oidcProviderIssuer: string;
-  public readonly issuer: string;
-
-  constructor(scope: Construct, id: string, issuer: string, account?: string) {
-    super(scope, id, { account });
-    this.issuer = issuer;
-    this.oidcProviderIssuer = issuer;
-    this.oidcProviderArn = oidcProviderArn(this, issuer, account);
-  }
-
-  public get openIdConnectProviderArn(): string {
-    return this.oidcProviderArn;
-  }
-
-  public get openIdConnectProviderIssuer(): string {
-    return this.oidcProviderIssuer;
-  }
-
-  public get oidcProviderRef(): iam.OIDCProviderReference {
-    return { oidcProviderArn: this.oidcProviderArn };
-  }
-}
-
 /**
  * The IAM OIDC provider for GitHub Actions: a native `AWS::IAM::OIDCProvider` (no
  * custom-resource Lambda) for GitHub.com, an enterprise's unique issuer, or a GitHub
@@ -147,7 +121,7 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
   public static fromAccount(scope: Construct, id: string, options: GitHubOidcProviderImportOptions = {}): IGitHubOidcProvider {
     const site = siteOf('GitHubOidcProvider.fromAccount', scope, id);
     if (options.account !== undefined) validateAccountId(site, 'account', options.account);
-    return new ImportedGitHubOidcProvider(scope, id, githubIssuer(site, options), options.account);
+    return new ImportedOidcProvider(scope, id, githubIssuer(site, options), options.account);
   }
 
   /** The issuer without `https://`, the prefix of trust policy condition keys. */

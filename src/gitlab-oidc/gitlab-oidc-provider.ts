@@ -1,9 +1,9 @@
-import { RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { siteOf } from '../core/errors';
 import { validateAccountId } from '../core/validation';
-import { guardOneProviderPerAccount, issuerOf, oidcProviderArn, validateClientIds, validateThumbprints } from '../core/web-identity';
+import { guardOneProviderPerAccount, ImportedOidcProvider, issuerOf, validateClientIds, validateThumbprints } from '../core/web-identity';
 
 const GITLAB_COM = 'https://gitlab.com';
 
@@ -66,30 +66,13 @@ export interface GitLabOidcProviderProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-class ImportedGitLabOidcProvider extends Resource implements IGitLabOidcProvider {
-  public readonly oidcProviderArn: string;
-  public readonly oidcProviderIssuer: string;
+/** A GitLab provider that already exists in an account. */
+class ImportedGitLabOidcProvider extends ImportedOidcProvider implements IGitLabOidcProvider {
   public readonly url: string;
-  public readonly issuer: string;
 
   constructor(scope: Construct, id: string, url: string, issuer: string, account?: string) {
-    super(scope, id, { account });
+    super(scope, id, issuer, account);
     this.url = url;
-    this.issuer = issuer;
-    this.oidcProviderIssuer = issuer;
-    this.oidcProviderArn = oidcProviderArn(this, issuer, account);
-  }
-
-  public get openIdConnectProviderArn(): string {
-    return this.oidcProviderArn;
-  }
-
-  public get openIdConnectProviderIssuer(): string {
-    return this.oidcProviderIssuer;
-  }
-
-  public get oidcProviderRef(): iam.OIDCProviderReference {
-    return { oidcProviderArn: this.oidcProviderArn };
   }
 }
 
