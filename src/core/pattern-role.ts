@@ -28,16 +28,13 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
     fail(site, 'maxTrustPolicySize', `${props.maxTrustPolicySize} is not a positive whole number`,
       'give the trust policy quota of the target accounts in characters, e.g. 4096');
   }
-  return {
-    roleName: props.roleName,
-    path: props.path,
-    description: props.description,
-    maxSessionDuration: props.maxSessionDuration,
-    managedPolicies: props.managedPolicies,
-    inlinePolicies: props.inlinePolicies,
-    permissionsBoundary: props.permissionsBoundary,
-    assumedBy: TrustPolicy.deferred(),
-  };
+  // Every RoleProps field goes to iam.Role, including fields that future aws-cdk-lib
+  // versions add (PatternRoleProps is generated from RoleProps); the fields PatternRoleProps
+  // omits are stripped, since pattern props may reuse their names (CrossAccountRole's
+  // externalIds), and the trust is the TrustPolicy's alone.
+  const all = props as iam.RoleProps & PatternRoleProps;
+  const { allowLongSessions: _long, maxTrustPolicySize: _size, externalId: _id, externalIds: _ids, assumedBy: _by, ...roleProps } = all;
+  return { ...roleProps, assumedBy: TrustPolicy.deferred() };
 }
 
 /** Attaches the trust policy and leaves the warnings the shared props call for. Call after `super()`. */

@@ -6,6 +6,7 @@ import { ErrorSite, fail } from './errors';
 import { estimatePolicyLength } from './policy-size';
 import { DEFAULT_MAX_TRUST_POLICY_SIZE, DEFAULT_TRUST_POLICY_QUOTA } from './quotas';
 import { TrustCondition } from './trust-condition';
+import { quote } from './validation';
 
 /** Options for a {@link TrustPolicy}. */
 export interface TrustPolicyProps {
@@ -46,6 +47,13 @@ export interface TrustStatementOptions {
   readonly conditions?: TrustCondition[];
 }
 
+/** What IAM accepts in a policy document: tab, line feed, carriage return and U+0020 to U+00FF. */
+const POLICY_TEXT = /^[\t\n\r\u0020-\u00FF]*$/;
+/** Comparisons that may render as `StringEquals` for the same key. */
+const STRING_OPERATOR_KINDS: ReadonlySet<Comparison> = new Set([Comparison.STRING_MATCH, Comparison.STRING_EQUALS]);
+/** Comparisons whose values would be alternatives, which makes a second value widen the trust. */
+const SINGLE_VALUE_KINDS: ReadonlySet<Comparison> = new Set([Comparison.BOOL, Comparison.NUMERIC_AT_MOST, Comparison.PRESENT]);
+
 /** A principal for `assumedBy` that leaves the trust policy to a {@link TrustPolicy}. */
 class DeferredTrustPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
   public readonly policyFragment = new iam.PrincipalPolicyFragment({});
@@ -83,11 +91,15 @@ export class TrustStatement {
     this._actions = [...new Set(options.actions)];
   }
 
-  /** Adds conditions to this statement; values merge with existing ones of the same key. */
+  /**
+   * Adds conditions to this statement. Conditions on different keys must all hold (AND);
+   * the values of several conditions of one kind on one key merge into one list, any of
+   * which may match (OR).
+   */
   public addConditions(...conditions: TrustCondition[]): void {
     this.owner._assertOpen('conditions');
     for (const c of conditions) {
-      this.owner._validateCondition(c);
+      this.owner._validateCondition(c, this._conditions);
       this._conditions.push(c);
     }
   }
@@ -190,7 +202,7 @@ export class TrustPolicy {
   }
 
   /** @internal */
-  public _validateCondition(c: TrustCondition): void {
+  public _validateCondition(c: TrustCondition, existing: TrustCondition[] = []): void {
     const key = c.key;
     if (!Token.isUnresolved(key) && key.trim() === '') {
       fail(this.site, 'conditions', 'a condition has an empty key', 'name the condition key, e.g. sts:ExternalId');
@@ -202,6 +214,27 @@ export class TrustPolicy {
     if (c._comparison === Comparison.ANY_VALUE_MATCH && !Token.isUnresolved(key) && !MULTI_VALUED_KEYS.has(key)) {
       fail(this.site, 'conditions', `'${key}' carries a single value, so ForAnyValue: on it is a mistake`,
         'use TrustCondition.stringMatches for single-valued keys such as sub and aud');
+    }
+    for (const text of [key, ...c.values]) {
+      if (!Token.isUnresolved(text) && !POLICY_TEXT.test(text)) {
+        fail(this.site, 'conditions', `${quote(text)} contains characters IAM does not accept in a policy`,
+          'use printable characters of Latin-1 (U+0020 to U+00FF), tab and line breaks only');
+      }
+    }
+    if (Token.isUnresolved(key)) return;
+    for (const other of existing) {
+      if (other.key !== key) continue;
+      const mixed = other._comparison !== c._comparison && [other._comparison, c._comparison].every(k => STRING_OPERATOR_KINDS.has(k));
+      if (mixed) {
+        fail(this.site, 'conditions',
+          `'${key}' has both an exact (stringEquals) and a pattern (stringMatches) condition, and both render as StringEquals, where one would replace the other`,
+          'give all values of the key through one of the two');
+      }
+      const single = other._comparison === c._comparison && SINGLE_VALUE_KINDS.has(c._comparison);
+      if (single && JSON.stringify(other.values) !== JSON.stringify(c.values)) {
+        fail(this.site, 'conditions', `'${key}' has two different values (${other.values.join(', ')} and ${c.values.join(', ')}), and the trust would accept either`,
+          'give the key one value');
+      }
     }
   }
 
@@ -239,6 +272,11 @@ export class TrustPolicy {
   private wrapTokenKeys(id: string, block: Record<string, unknown>): Record<string, unknown> | IResolvable {
     if (!Object.keys(block).some(k => Token.isUnresolved(k))) return block;
     let entry = this.conditionJson.get(id);
+    if (entry && JSON.stringify(entry.block) !== JSON.stringify(block)) {
+      // Rendered early (toStatementsJson) and changed since: replace it under the same id.
+      this.role.node.tryRemoveChild(`TrustConditions${id}`);
+      entry = undefined;
+    }
     if (!entry) {
       entry = { json: new CfnJson(this.role, `TrustConditions${id}`, { value: block }), block };
       this.conditionJson.set(id, entry);

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { SubjectKind, validateOwner, validateRepository } from './validation';
 import { ErrorSite, fail } from '../core/errors';
-import { validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
+import { validateCustomSubjectPath, validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
 import { quote } from '../core/validation';
 
 /**
@@ -107,6 +107,7 @@ class RenderedSubject extends GitHubSubject {
   public _validate(site: ErrorSite, prop: string): void {
     if (this._kind === SubjectKind.CUSTOM) {
       validateSubjectIsScoped(site, prop, this.value, 'GitHubSubject.branch / environment / anyRef; IAM refuses GitHub trusts whose sub is \'*\'');
+      validateCustomSubjectPath(site, prop, this.value, 'repo', owner => `use GitHubSubject.allRepositories('${owner}')`);
       return;
     }
     if (this._kind === SubjectKind.ALL_REPOSITORIES) {

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { ErrorSite, fail } from '../core/errors';
-import { validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
+import { validateCustomSubjectPath, validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
 import { quote } from '../core/validation';
 
 /** One GitLab path segment: letters, digits, `_`, `-`, `.`; not starting with `-` or `.`, not ending in `.git`/`.atom`. */
@@ -81,6 +81,11 @@ class RenderedGitLabSubject extends GitLabSubject {
   public _validate(site: ErrorSite, prop: string): void {
     if (this.kind === Kind.CUSTOM) {
       validateSubjectIsScoped(site, prop, this.value, 'GitLabSubject.branch / tag / anyRef');
+      if (!Token.isUnresolved(this.value) && !this.value.startsWith('project_path:')) {
+        fail(site, prop, `${quote(this.value)} does not start with project_path:`,
+          'GitLab always puts project_path first in sub (ci_id_token_sub_claim_components must start with it); write \'project_path:<group>/<project>:...\'');
+      }
+      validateCustomSubjectPath(site, prop, this.value, 'project_path', group => `use GitLabSubject.group('${group}')`);
       return;
     }
     validatePath(site, prop, this.path!, this.kind === Kind.GROUP ? 1 : 2);

@@ -127,6 +127,35 @@ describe('TrustPolicy', () => {
     expect(trust.toStatementsJson()).toEqual([expect.objectContaining({ Action: 'sts:AssumeRoleWithWebIdentity' })]);
   });
 
+  test('conditions added after toStatementsJson reach the synthesized CfnJson block', () => {
+    // GIVEN a statement whose keys are tokens, rendered early
+    const { stack, trust } = roleWithTrust();
+    const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
+    const statement = trust.addStatement({
+      principals: [new iam.FederatedPrincipal(PROVIDER)],
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      conditions: [TrustCondition.stringEquals(`${issuer}:aud`, ['sts.amazonaws.com'])],
+    });
+    trust.toStatementsJson();
+    // WHEN a condition is added afterwards
+    statement.addConditions(TrustCondition.stringEquals(`${issuer}:environment`, ['prod']));
+    // THEN the one CfnJson block carries both conditions
+    const blocks = Object.values(templateOf(stack).Resources).filter(r => r.Type === 'Custom::AWSCDKCfnJson');
+    expect(blocks).toHaveLength(1);
+    expect(JSON.stringify(blocks[0].Properties.Value)).toContain(':environment');
+  });
+
+  test('conditions on different keys must all hold; values of one key are alternatives', async () => {
+    // GIVEN a subject pattern and an exact audience
+    const { stack, role, trust } = roleWithTrust();
+    oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+    const token = (sub: string, aud: string) => webIdentity(PROVIDER, { [SUB]: sub, [AUD]: aud });
+    // THEN both keys must match
+    expect(await simulate(stack, role, token('repo:acme/api:ref:refs/heads/main', 'sts.amazonaws.com'))).toBe('Allowed');
+    expect(await simulate(stack, role, token('repo:acme/api:ref:refs/heads/main', 'other'))).toBe('Denied');
+    expect(await simulate(stack, role, token('repo:acme/web:ref:refs/heads/main', 'sts.amazonaws.com'))).toBe('Denied');
+  });
+
   test('a policy built with it passes both nag packs', () => {
     const { stack, trust } = roleWithTrust();
     oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
@@ -152,6 +181,34 @@ describe('TrustPolicy', () => {
       const { trust } = roleWithTrust();
       expect(() => trust.addStatement({ principals: [new iam.AnyPrincipal()], actions: ['sts:AssumeRole'], conditions: [TrustCondition.stringEquals(' ', ['x'])] }))
         .toThrow(/prop 'conditions': a condition has an empty key/);
+    });
+
+    test('an exact and a pattern condition on one key, which would replace each other', () => {
+      const { trust } = roleWithTrust();
+      expect(() => trust.addStatement({
+        principals: [new iam.FederatedPrincipal(PROVIDER)],
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        conditions: [TrustCondition.stringMatches(SUB, ['repo:acme/api:ref:refs/heads/main']), TrustCondition.stringEquals(SUB, ['repo:evil/x:ref:refs/heads/main'])],
+      })).toThrow(/prop 'conditions': 'token.actions.githubusercontent.com:sub' has both an exact \(stringEquals\) and a pattern \(stringMatches\) condition/);
+    });
+
+    test('two values for a boolean or numeric key, which would accept either', () => {
+      const { trust } = roleWithTrust();
+      const statement = trust.addStatement({
+        principals: [new iam.AccountPrincipal('111111111111')],
+        actions: ['sts:AssumeRole'],
+        conditions: [TrustCondition.bool('aws:MultiFactorAuthPresent', true), TrustCondition.numericAtMost('aws:MultiFactorAuthAge', 3600)],
+      });
+      expect(() => statement.addConditions(TrustCondition.bool('aws:MultiFactorAuthPresent', false)))
+        .toThrow(/prop 'conditions': 'aws:MultiFactorAuthPresent' has two different values \(true and false\)/);
+      expect(() => statement.addConditions(TrustCondition.numericAtMost('aws:MultiFactorAuthAge', 86400))).toThrow(/has two different values \(3600 and 86400\)/);
+      // the same value again is harmless
+      statement.addConditions(TrustCondition.bool('aws:MultiFactorAuthPresent', true));
+    });
+
+    test('characters IAM does not accept in a policy', () => {
+      const { trust } = roleWithTrust();
+      expect(() => oidcStatement(trust, ['repo:acme/api:ref:refs/heads/\u4e3b'])).toThrow(/prop 'conditions': .* contains characters IAM does not accept in a policy/);
     });
 
     test('a statement without principals or actions', () => {

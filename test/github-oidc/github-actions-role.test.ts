@@ -217,6 +217,13 @@ describe('GitHubActionsRole', () => {
       ['environment with a colon', () => [GitHubSubject.environment('acme/api', 'prod:eu')], /'prod:eu' is not a GitHub environment name/],
       ['bare * subject', () => [GitHubSubject.custom('*')], /prop 'subjects': the subject '\*' matches every workload of the issuer/],
       ['subject starting with *', () => [GitHubSubject.custom('*:ref:refs/heads/main')], /matches every workload of the issuer/],
+      ['custom subject for every repository', () => [GitHubSubject.custom('repo:*')], /prop 'subjects': 'repo:\*' matches repo values of other owners \(a wildcard before the first '\/'\); name the owner or group exactly/],
+      ['custom subject for owners with a prefix', () => [GitHubSubject.custom('repo:acme*')], /'repo:acme\*' matches repo values of other owners/],
+      ['custom subject for every repository of an owner', () => [GitHubSubject.custom('repo:acme/*')],
+        /'repo:acme\/\*' matches more than one repository or project of 'acme' \(a wildcard in the repo\); name one; use GitHubSubject.allRepositories\('acme'\) to opt in/],
+      ['custom subject with a repository prefix', () => [GitHubSubject.custom('repo:acme/api*:ref:refs/heads/main')], /matches more than one repository or project of 'acme'/],
+      ['custom subject with a wildcard owner claim', () => [GitHubSubject.custom('repository_owner:*')], /the wildcard in the repository_owner claim of 'repository_owner:\*' admits the workloads of other owners/],
+      ['custom subject without claims', () => [GitHubSubject.custom('acme-api')], /'acme-api' is not a subject of 'claim:value' pairs/],
       ['bad owner for allRepositories', () => [GitHubSubject.allRepositories('acme/api')], /'acme\/api' is not a GitHub user or organization name/],
     ];
     test.each(cases)('%s', (_name, subjects, message) => {

@@ -170,6 +170,10 @@ describe('GitLabCiRole', () => {
       ['a .git path', [GitLabSubject.branch('acme/api.git', 'main')], /is not a GitLab project path/],
       ['a bad branch', [GitLabSubject.branch('acme/api', 'a..b')], /'a..b' is not a valid branch name/],
       ['a bare *', [GitLabSubject.custom('*')], /the subject '\*' matches every workload of the issuer/],
+      ['a custom subject for every project', [GitLabSubject.custom('project_path:*')], /'project_path:\*' matches project_path values of other owners/],
+      ['a custom subject for a group', [GitLabSubject.custom('project_path:acme/platform/*:ref_type:branch:ref:main')],
+        /matches more than one repository or project of 'acme\/platform' \(a wildcard in the project_path\); name one; use GitLabSubject.group\('acme\/platform'\) to opt in/],
+      ['a custom subject without project_path first', [GitLabSubject.custom('ref:main')], /'ref:main' does not start with project_path:/],
     ])('%s', (_name, subjects, message) => {
       expect(() => new GitLabCiRole(newStack(), 'Deploy', { subjects: subjects as GitLabSubject[] })).toThrow(message);
     });
