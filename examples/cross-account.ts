@@ -28,6 +28,9 @@ const pipelineRole = new iam.Role(tooling, 'PipelineRole', {
 
 // Account B: the deploy role trusts exactly that pipeline role, and only with a source identity.
 const production = new Stack(app, 'Production', { env: productionAccount });
+// IAM checks the role ARNs in a trust policy when it is deployed, and a name shared across
+// environments adds no stack dependency by itself: deploy the pipeline role first.
+production.addDependency(tooling);
 const deployRole = new CrossAccountRole(production, 'DeployRole', {
   roleName: PhysicalName.GENERATE_IF_NEEDED,
   trustedRoleArns: [pipelineRole.roleArn],

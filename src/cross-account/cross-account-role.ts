@@ -13,6 +13,8 @@ import {
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const SESSION_NAME = /^[\w+=,.@*?${}:-]+$/;
+/** An IAM role or user ARN, or a pattern of one (wildcards in the account and the name). */
+const PRINCIPAL_ARN_PATTERN = /^arn:(aws(?:-[a-z]+)*|\*):iam::(\d{12}|\*):(role|user)\/[\w+=,.@\/*?-]+$/;
 
 /** Properties for a {@link CrossAccountRole}. */
 export interface CrossAccountRoleProps extends PatternRoleProps {
@@ -22,9 +24,9 @@ export interface CrossAccountRoleProps extends PatternRoleProps {
    *
    * Trusting an account root delegates the decision to that account's administrators:
    * any principal there whose own policies allow `sts:AssumeRole` on this role gets in.
-   * It therefore needs a narrowing condition (`externalIds`, `requireMfa`,
-   * `roleSessionNamePattern` or `requireSourceIdentity`), or the explicit
-   * `allowAccountWideTrust` opt-in. Prefer `trustedRoleArns` where you know the caller.
+   * It therefore needs a condition that narrows who may call (`trustedPrincipalArnPatterns`,
+   * `externalIds` or `requireMfa`), or the explicit `allowAccountWideTrust` opt-in; the
+   * session name and source identity are chosen by the caller, so they do not narrow it. Prefer `trustedRoleArns` where you know the caller.
    *
    * @default - no account is trusted through its root
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html
@@ -45,12 +47,24 @@ export interface CrossAccountRoleProps extends PatternRoleProps {
    * AWS Organizations whose principals may assume the role (`aws:PrincipalOrgID`).
    *
    * Like an account root, an organization trusts every principal that its own
-   * policies allow, so it needs a narrowing condition or `allowAccountWideTrust`.
+   * policies allow, so it needs `trustedPrincipalArnPatterns`, `externalIds` or
+   * `requireMfa`, or `allowAccountWideTrust`.
    *
    * @default - no organization is trusted
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
    */
   readonly trustedOrganizationIds?: string[];
+
+  /**
+   * ARN patterns the calling principal must match (`aws:PrincipalArn` with `ArnEquals`, or
+   * `ArnLike` for patterns with `*` / `?`), e.g. `arn:aws:iam::111122223333:role/deploy-*`
+   * or, with `trustedOrganizationIds`, `arn:aws:iam::*:role/platform/deployer`. Narrows
+   * account-root and organization trust to those roles or users.
+   *
+   * @default - any principal of the trusted accounts or organizations
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+   */
+  readonly trustedPrincipalArnPatterns?: string[];
 
   /**
    * External ids the caller must pass (`sts:ExternalId`), for callers that act on
@@ -136,8 +150,8 @@ export interface GrantAssumeOptions {
  * `sts:AssumeRole`.
  *
  * Secure by default: at least one trusted principal; account roots and organizations
- * only with a narrowing condition (external id, MFA, session name, source identity) or
- * the explicit `allowAccountWideTrust`; sessions of one hour unless `allowLongSessions`.
+ * only with a condition that narrows the callers (principal ARN patterns, external id,
+ * MFA) or the explicit `allowAccountWideTrust`; sessions of one hour unless `allowLongSessions`.
  * The caller's side is granted with {@link CrossAccountRole.grantAssume}.
  *
  * @example
@@ -220,6 +234,17 @@ function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps
   validateNoDuplicates(site, 'trustedOrganizationIds', orgs);
 
   const conditions: TrustCondition[] = [];
+  if (props.trustedPrincipalArnPatterns !== undefined) {
+    validateNotEmpty(site, 'trustedPrincipalArnPatterns', props.trustedPrincipalArnPatterns, 'pass at least one ARN pattern, or leave trustedPrincipalArnPatterns out');
+    for (const p of props.trustedPrincipalArnPatterns) {
+      if (!Token.isUnresolved(p) && !PRINCIPAL_ARN_PATTERN.test(p)) {
+        fail(site, 'trustedPrincipalArnPatterns', `${quote(p)} is not an IAM role or user ARN (pattern)`,
+          'pass e.g. \'arn:aws:iam::111122223333:role/deploy-*\'; the account may be \'*\' with trustedOrganizationIds, the role or user name may use * and ?');
+      }
+    }
+    validateNoDuplicates(site, 'trustedPrincipalArnPatterns', props.trustedPrincipalArnPatterns);
+    conditions.push(TrustCondition.arnMatches('aws:PrincipalArn', props.trustedPrincipalArnPatterns));
+  }
   if (props.externalIds !== undefined) {
     validateNotEmpty(site, 'externalIds', props.externalIds, 'pass at least one external id, or leave externalIds out');
     props.externalIds.forEach(e => validateExternalId(site, 'externalIds', e));
@@ -234,6 +259,9 @@ function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps
     conditions.push(TrustCondition.bool('aws:MultiFactorAuthPresent', true));
     conditions.push(TrustCondition.numericAtMost('aws:MultiFactorAuthAge', age.toSeconds()));
   }
+  // Only the conditions above limit who may call; the session name and source identity
+  // below are the caller's own choice.
+  const narrowsCallers = conditions.length > 0;
   if (props.roleSessionNamePattern !== undefined) {
     const p = props.roleSessionNamePattern;
     if (!Token.isUnresolved(p)) {
@@ -248,13 +276,14 @@ function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps
   if (props.requireSourceIdentity) {
     conditions.push(TrustCondition.isPresent('sts:SourceIdentity'));
   }
-  if ((accounts.length > 0 || orgs.length > 0) && conditions.length === 0 && !props.allowAccountWideTrust) {
+  if ((accounts.length > 0 || orgs.length > 0) && !narrowsCallers && !props.allowAccountWideTrust) {
     const what = accounts.length > 0
       ? `trusting the account root of ${accounts.map(quote).join(', ')}`
       : `trusting the organization ${orgs.map(quote).join(', ')}`;
     fail(site, accounts.length > 0 ? 'trustedAccounts' : 'trustedOrganizationIds',
       `${what} with no narrowing condition lets every principal there whose own policies allow it assume the role`,
-      'name the caller with trustedRoleArns, add externalIds / requireMfa / roleSessionNamePattern / requireSourceIdentity, or set allowAccountWideTrust: true to opt in');
+      'name the caller with trustedRoleArns, narrow it with trustedPrincipalArnPatterns / externalIds / requireMfa (a session name or source identity is the caller\'s choice and does not), '
+      + 'or set allowAccountWideTrust: true to opt in');
   }
   return conditions;
 }

@@ -71,7 +71,7 @@ describe('CrossAccountRole', () => {
 
   test('trusts an organization through aws:PrincipalOrgID with a "*" principal', () => {
     const stack = newStack();
-    new CrossAccountRole(stack, 'Deploy', { trustedOrganizationIds: [TEST_ORG], roleSessionNamePattern: 'ops-*' });
+    new CrossAccountRole(stack, 'Deploy', { trustedOrganizationIds: [TEST_ORG], requireMfa: true, roleSessionNamePattern: 'ops-*' });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [{
@@ -79,6 +79,8 @@ describe('CrossAccountRole', () => {
           Condition: {
             StringEquals: { 'aws:PrincipalOrgID': TEST_ORG },
             StringLike: { 'sts:RoleSessionName': 'ops-*' },
+            Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+            NumericLessThanEquals: { 'aws:MultiFactorAuthAge': '3600' },
           },
         }],
       },
@@ -142,11 +144,36 @@ describe('CrossAccountRole', () => {
 
     test('an organization lets its members in and keeps others out', async () => {
       const stack = newStack();
-      const role = new CrossAccountRole(stack, 'Ops', { trustedOrganizationIds: [TEST_ORG], roleSessionNamePattern: 'ops-*' });
-      const member = `arn:aws:iam::${OTHER_ACCOUNT}:role/ops`;
-      expect(await simulate(stack, role, awsCaller(member, { 'aws:PrincipalOrgID': TEST_ORG, 'sts:RoleSessionName': 'ops-alice' }))).toBe('Allowed');
-      expect(await simulate(stack, role, awsCaller(member, { 'aws:PrincipalOrgID': OTHER_ORG, 'sts:RoleSessionName': 'ops-alice' }))).toBe('Denied');
-      expect(await simulate(stack, role, awsCaller(member, { 'aws:PrincipalOrgID': TEST_ORG, 'sts:RoleSessionName': 'alice' }))).toBe('Denied');
+      const role = new CrossAccountRole(stack, 'Ops', {
+        trustedOrganizationIds: [TEST_ORG],
+        trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/platform/ops'],
+        roleSessionNamePattern: 'ops-*',
+      });
+      const member = `arn:aws:iam::${OTHER_ACCOUNT}:role/platform/ops`;
+      const context = (org: string, session: string, arn: string = member) => ({ 'aws:PrincipalOrgID': org, 'sts:RoleSessionName': session, 'aws:PrincipalArn': arn });
+      expect(await simulate(stack, role, awsCaller(member, context(TEST_ORG, 'ops-alice')))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(member, context(OTHER_ORG, 'ops-alice')))).toBe('Denied');
+      expect(await simulate(stack, role, awsCaller(member, context(TEST_ORG, 'alice')))).toBe('Denied');
+      const intern = `arn:aws:iam::${OTHER_ACCOUNT}:role/intern`;
+      expect(await simulate(stack, role, awsCaller(intern, context(TEST_ORG, 'ops-alice', intern)))).toBe('Denied');
+    });
+
+    test('principal ARN patterns narrow an account root to matching roles', async () => {
+      // GIVEN an account root narrowed to its deploy-* roles
+      const stack = newStack();
+      const role = new CrossAccountRole(stack, 'Deploy', {
+        trustedAccounts: [CALLER_ACCOUNT],
+        trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-*`],
+      });
+      // THEN the condition is ArnLike, and only matching roles get in
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [{ Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-*` } } }] },
+      });
+      const deployer = `arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-api`;
+      const intern = `arn:aws:iam::${CALLER_ACCOUNT}:role/intern`;
+      expect(await simulate(stack, role, awsCaller(deployer, { 'aws:PrincipalArn': deployer }))).toBe('Allowed');
+      expect(await simulate(stack, role, awsCaller(intern, { 'aws:PrincipalArn': intern }))).toBe('Denied');
+      expect(nagFindings(stack)).toEqual([]);
     });
 
     test('a source identity must be set', async () => {
@@ -185,6 +212,13 @@ describe('CrossAccountRole', () => {
       ['account root without narrowing', { trustedAccounts: [CALLER_ACCOUNT] },
         /prop 'trustedAccounts': trusting the account root of '111111111111' with no narrowing condition .* set allowAccountWideTrust: true to opt in/],
       ['organization without narrowing', { trustedOrganizationIds: [TEST_ORG] }, /prop 'trustedOrganizationIds': trusting the organization 'o-a1b2c3d4e5' with no narrowing/],
+      ['account root narrowed by a session name only', { trustedAccounts: [CALLER_ACCOUNT], roleSessionNamePattern: 'ops-*' },
+        /prop 'trustedAccounts': .* with no narrowing condition .*a session name or source identity is the caller's choice and does not/],
+      ['organization narrowed by a source identity only', { trustedOrganizationIds: [TEST_ORG], requireSourceIdentity: true }, /prop 'trustedOrganizationIds': .* with no narrowing condition/],
+      ['empty principal ARN patterns', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [] }, /prop 'trustedPrincipalArnPatterns': the list is empty/],
+      ['principal ARN pattern of another service', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: ['arn:aws:s3:::bucket'] },
+        /prop 'trustedPrincipalArnPatterns': 'arn:aws:s3:::bucket' is not an IAM role or user ARN \(pattern\)/],
+      ['bare * principal ARN pattern', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: ['*'] }, /prop 'trustedPrincipalArnPatterns': '\*' is not an IAM role or user ARN/],
       ['short account id', { trustedAccounts: ['1234'], externalIds: ['ab'] }, /prop 'trustedAccounts': '1234' is not a 12-digit AWS account id/],
       ['duplicate account', { trustedAccounts: [CALLER_ACCOUNT, CALLER_ACCOUNT], externalIds: ['ab'] }, /prop 'trustedAccounts': '111111111111' is listed more than once/],
       ['malformed role ARN', { trustedRoleArns: ['arn:aws:iam::111111111111:user/bob'] }, /prop 'trustedRoleArns': 'arn:aws:iam::111111111111:user\/bob' is not a valid iam ARN/],
