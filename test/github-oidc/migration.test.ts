@@ -3,7 +3,7 @@ import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubSubject } from '../../src';
 import { TEST_ENV } from '../support/env';
-import { logicalIdOf } from '../support/template';
+import { logicalIdOf, resolveIntrinsics, TemplateJson } from '../support/template';
 
 /**
  * Migrating from aws-cdk-github-oidc keeps the account's existing provider and updates the
@@ -43,6 +43,10 @@ describe('migration from aws-cdk-github-oidc', () => {
     expect(Object.values<any>(template.Resources).filter(r => /OIDCProvider|OpenIdConnectProvider/.test(r.Type))).toEqual([]);
     // The old principal was the custom resource's ARN; the new one is the same ARN, built.
     expect(oldPrincipal).toEqual({ Ref: expect.stringMatching(/^GithubProvider/) });
+    const newPrincipal = template.Resources[oldRoleId].Properties.AssumeRolePolicyDocument.Statement[0].Principal.Federated;
+    const oldArn = resolveIntrinsics(oldTemplate as TemplateJson, oldPrincipal);
+    expect(oldArn).toBe('arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com');
+    expect(resolveIntrinsics(template as TemplateJson, newPrincipal)).toBe(oldArn);
     expect(template.Resources[oldRoleId].Properties.AssumeRolePolicyDocument.Statement[0]).toEqual({
       Effect: 'Allow',
       Action: 'sts:AssumeRoleWithWebIdentity',
