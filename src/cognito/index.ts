@@ -1,1 +1,2 @@
-export {};
+export * from './identity-pool-role';
+export * from './identity-pool-roles';

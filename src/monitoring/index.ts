@@ -1,1 +1,1 @@
-export {};
+export * from './assume-role-monitor';

@@ -1,1 +1,3 @@
-export {};
+export * from './saml-audience';
+export * from './saml-condition';
+export * from './saml-federated-role';

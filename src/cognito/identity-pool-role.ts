@@ -1,0 +1,132 @@
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import { IIdentityPool } from 'aws-cdk-lib/aws-cognito-identitypool';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { COGNITO_IDENTITY, COGNITO_IDENTITY_ID_VARIABLE, nagResourceName, validateIdentityPoolId, validatePrefix } from './private';
+import { siteOf } from '../core/errors';
+import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRoleProps } from '../core/pattern-role-props.generated';
+import { TrustCondition } from '../core/trust-condition';
+import { TrustPolicy } from '../core/trust-policy';
+
+/** Which identities of an identity pool a role serves (`cognito-identity.amazonaws.com:amr`). */
+export enum IdentityPoolIdentityType {
+  /** Identities that signed in with one of the pool's identity providers. */
+  AUTHENTICATED = 'authenticated',
+  /** Guest identities, which anyone who knows the pool id can obtain. */
+  UNAUTHENTICATED = 'unauthenticated',
+}
+
+/** Properties for an {@link IdentityPoolRole}. */
+export interface IdentityPoolRoleProps extends PatternRoleProps {
+  /**
+   * The identity pool whose identities assume the role: an `IdentityPool` from
+   * `aws-cdk-lib/aws-cognito-identitypool`, or one imported with
+   * `IdentityPool.fromIdentityPoolId`.
+   */
+  readonly identityPool: IIdentityPool;
+
+  /**
+   * Which identities the role serves. Unauthenticated (guest) credentials are handed to
+   * anyone who knows the pool id, so that choice leaves a warning.
+   *
+   * @default IdentityPoolIdentityType.AUTHENTICATED
+   */
+  readonly identityType?: IdentityPoolIdentityType;
+
+  /**
+   * Allow the pool to pass session tags (`sts:TagSession`), which its "attributes for
+   * access control" need.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/attributes-for-access-control.html
+   */
+  readonly allowSessionTags?: boolean;
+}
+
+/**
+ * A role that the identities of one Cognito identity pool assume with
+ * `sts:AssumeRoleWithWebIdentity` (enhanced flow: Cognito calls STS for them).
+ *
+ * The trust requires `StringEquals cognito-identity.amazonaws.com:aud` = the pool id (IAM
+ * refuses the trust without it) and `ForAnyValue:StringLike cognito-identity.amazonaws.com:amr`
+ * = `authenticated` (or, with an explicit choice, `unauthenticated`), so identities of
+ * another pool, and guests, cannot assume an authenticated role.
+ *
+ * @example
+ * const role = new IdentityPoolRole(this, 'Users', { identityPool: pool });
+ * role.grantPerIdentityPrefix(bucket, 'private');
+ *
+ * @see https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
+ */
+export class IdentityPoolRole extends iam.Role {
+  /** The identity pool whose identities assume the role. */
+  public readonly identityPool: IIdentityPool;
+
+  /** Which identities the role serves. */
+  public readonly identityType: IdentityPoolIdentityType;
+
+  /** The trust policy builder of this role. */
+  protected readonly trust: TrustPolicy;
+
+  constructor(scope: Construct, id: string, props: IdentityPoolRoleProps) {
+    const site = siteOf('IdentityPoolRole', scope, id);
+    const roleProps = toRoleProps(site, props);
+    validateIdentityPoolId(site, props.identityPool.identityPoolId);
+    super(scope, id, roleProps);
+
+    this.identityPool = props.identityPool;
+    this.identityType = props.identityType ?? IdentityPoolIdentityType.AUTHENTICATED;
+    this.trust = attachTrustPolicy(this, 'IdentityPoolRole', props);
+    const actions = ['sts:AssumeRoleWithWebIdentity'];
+    if (props.allowSessionTags) actions.push('sts:TagSession');
+    this.trust.addStatement({
+      principals: [new iam.FederatedPrincipal(COGNITO_IDENTITY, {}, 'sts:AssumeRoleWithWebIdentity')],
+      actions,
+      conditions: [
+        TrustCondition.stringEquals(`${COGNITO_IDENTITY}:aud`, [props.identityPool.identityPoolId]),
+        TrustCondition.anyValueMatches(`${COGNITO_IDENTITY}:amr`, [this.identityType]),
+      ],
+    });
+    if (this.identityType === IdentityPoolIdentityType.UNAUTHENTICATED) {
+      Annotations.of(this).addWarningV2('cdk-access-patterns:unauthenticatedIdentities',
+        'This role serves unauthenticated (guest) identities: anyone who knows the identity pool id gets its credentials. Grant it only what the public may do.');
+    }
+  }
+
+  /**
+   * Grants each identity read, write and delete access to its own folder of `bucket`,
+   * `<prefix>/<identity id>/`, and listing of that folder only: the object ARNs and the
+   * `s3:prefix` condition use the policy variable `${cognito-identity.amazonaws.com:sub}`,
+   * which IAM replaces with the caller's identity id. Also grants use of the bucket's KMS
+   * key, if it has one.
+   *
+   * @param bucket the bucket holding one folder per identity
+   * @param prefix the folder holding the per-identity folders, e.g. `private`, without
+   *   leading or trailing `/`
+   */
+  public grantPerIdentityPrefix(bucket: s3.IBucket, prefix: string): iam.Grant {
+    const site = siteOf('IdentityPoolRole.grantPerIdentityPrefix', this);
+    validatePrefix(site, prefix);
+    const folder = `${prefix}/${COGNITO_IDENTITY_ID_VARIABLE}`;
+    const objectsArn = bucket.arnForObjects(`${folder}/*`);
+    const objects = iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resourceArns: [objectsArn],
+    });
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this).resolve(objectsArn))}]`,
+      reason: 'Each identity needs every object under its own folder; the policy variable ${cognito-identity.amazonaws.com:sub} limits the wildcard to that folder.',
+    });
+    const listing = iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['s3:ListBucket'],
+      resourceArns: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${folder}/`, `${folder}/*`] } },
+    });
+    const grant = objects.combine(listing);
+    return bucket.encryptionKey ? grant.combine(bucket.encryptionKey.grant(this, 'kms:Decrypt', 'kms:GenerateDataKey')) : grant;
+  }
+}

@@ -1,0 +1,52 @@
+import { Token } from 'aws-cdk-lib';
+import { ErrorSite, fail } from '../core/errors';
+import { quote } from '../core/validation';
+
+/** The Cognito identity service, the `Federated` principal of identity pool roles. */
+export const COGNITO_IDENTITY = 'cognito-identity.amazonaws.com';
+
+/** The policy variable that IAM replaces with the caller's Cognito identity id. */
+export const COGNITO_IDENTITY_ID_VARIABLE = '${cognito-identity.amazonaws.com:sub}';
+
+const IDENTITY_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** An identity pool id, `<region>:<GUID>`. */
+export function validateIdentityPoolId(site: ErrorSite, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!IDENTITY_POOL_ID.test(value)) {
+    fail(site, 'identityPool', `${quote(value)} is not a Cognito identity pool id`,
+      'pass the pool id in the form <region>:<GUID>, e.g. \'us-east-1:0123abcd-0123-4567-89ab-0123456789ab\'');
+  }
+}
+
+export function validatePrefix(site: ErrorSite, prefix: string): void {
+  if (Token.isUnresolved(prefix)) return;
+  if (prefix === '' || prefix.startsWith('/') || prefix.endsWith('/') || /[*?$]/.test(prefix) || prefix.includes('//') || prefix.length > 512) {
+    fail(site, 'prefix', `${quote(prefix)} is not a folder name for the per-identity folders`,
+      'give a key prefix such as \'private\' or \'users/uploads\', without leading or trailing \'/\', wildcards or policy variables');
+  }
+}
+
+/**
+ * How cdk-nag names a policy resource in a finding id (`AwsSolutions-IAM5[Resource::...]`):
+ * intrinsics flattened, `${var}` written `<var>`, `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`.
+ */
+export function nagResourceName(resolved: unknown): string {
+  const visit = (node: unknown): string => {
+    if (node === undefined) return '';
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/}/g, '>');
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, any>;
+      if (Array.isArray(o['Fn::Join'])) {
+        const [delimiter, items] = o['Fn::Join'];
+        return (items as unknown[]).map(visit).join(delimiter);
+      }
+      if (o['Fn::Sub'] !== undefined) return visit(o['Fn::Sub']);
+      if (Array.isArray(o['Fn::GetAtt'])) return `<${visit(o['Fn::GetAtt'][0])}.${visit(o['Fn::GetAtt'][1])}>`;
+      if (o['Fn::ImportValue'] !== undefined) return visit(o['Fn::ImportValue']);
+      if (o.Ref !== undefined) return `<${visit(o.Ref)}>`;
+    }
+    return JSON.stringify(node);
+  };
+  return visit(resolved);
+}
