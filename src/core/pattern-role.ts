@@ -33,7 +33,7 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
   // omits are stripped, since pattern props may reuse their names (CrossAccountRole's
   // externalIds), and the trust is the TrustPolicy's alone.
   const all = props as iam.RoleProps & PatternRoleProps;
-  const { allowLongSessions: _long, maxTrustPolicySize: _size, externalId: _id, externalIds: _ids, assumedBy: _by, ...roleProps } = all;
+  const { allowLongSessions: _long, maxTrustPolicySize: _size, externalIds: _ids, assumedBy: _by, ...roleProps } = all;
   return { ...roleProps, assumedBy: TrustPolicy.deferred() };
 }
 
