@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsconfig-paths@^4.2.0',
     // Generates throw-away X.509 certificates and CRLs in tests (never committed keys).
     '@peculiar/x509@^2.2.0',
+    // The Reflect metadata API that @peculiar/x509 (through tsyringe) needs.
+    'reflect-metadata@^0.2.2',
     // The library users migrate from; the migration test synthesizes it side by side.
     'aws-cdk-github-oidc@2.4.1',
   ],

@@ -1,0 +1,266 @@
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
+import { CertificateCondition, ITrustAnchor, RolesAnywhereRole, TrustAnchor, TrustAnchorSource } from '../../src';
+import { TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { nagFindings } from '../support/nag';
+import { serviceCaller, simulate } from '../support/simulate';
+import { templateOf } from '../support/template';
+
+const PCA_ARN = `arn:aws:acm-pca:us-east-1:${TEST_ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`;
+const ANCHOR_ARN = `arn:aws:rolesanywhere:us-east-1:${TEST_ACCOUNT}:trust-anchor/aaaaaaaa-1111-2222-3333-444444444444`;
+const OTHER_ANCHOR_ARN = `arn:aws:rolesanywhere:us-east-1:${TEST_ACCOUNT}:trust-anchor/bbbbbbbb-1111-2222-3333-444444444444`;
+
+function newStack(): Stack {
+  return new Stack(new App(), 'OnPrem', { env: TEST_ENV });
+}
+
+function pcaAnchor(stack: Stack, id: string = 'Anchor'): TrustAnchor {
+  return new TrustAnchor(stack, id, { source: TrustAnchorSource.fromAcmPcaArn(PCA_ARN) });
+}
+
+/** What IAM Roles Anywhere presents to STS: the anchor as aws:SourceArn, certificate attributes as principal tags. */
+function certificateSession(anchorArn: string, tags: Record<string, string>, action: string = 'sts:AssumeRole') {
+  const context: Record<string, string> = { 'aws:SourceArn': anchorArn };
+  for (const [k, v] of Object.entries(tags)) context[`aws:PrincipalTag/${k}`] = v;
+  return serviceCaller('rolesanywhere.amazonaws.com', context, action);
+}
+
+function anchorLogicalId(anchor: TrustAnchor): string {
+  return Stack.of(anchor).resolve((anchor.node.defaultChild as rolesanywhere.CfnTrustAnchor).logicalId);
+}
+
+describe('RolesAnywhereRole', () => {
+  test('trusts rolesanywhere.amazonaws.com with the three actions, pinned to the anchor and scoped by CN', () => {
+    // GIVEN
+    const stack = newStack();
+    const anchor = pcaAnchor(stack);
+    // WHEN
+    new RolesAnywhereRole(stack, 'Backup', {
+      trustAnchors: [anchor],
+      certificateConditions: [CertificateCondition.subjectCommonName('backup01.corp.example.com')],
+    });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'rolesanywhere.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [anchorLogicalId(anchor), 'TrustAnchorArn'] } },
+            StringEquals: { 'aws:PrincipalTag/x509Subject/CN': 'backup01.corp.example.com' },
+          },
+        }],
+      },
+    });
+  });
+
+  test('combines subject, issuer and SAN conditions, with wildcards as StringLike', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new RolesAnywhereRole(stack, 'Backup', {
+      trustAnchors: [TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN)],
+      certificateConditions: [
+        CertificateCondition.subjectCommonName('backup-*'),
+        CertificateCondition.subjectOrganizationalUnit('Backup'),
+        CertificateCondition.subjectOrganization('Acme'),
+        CertificateCondition.issuerCommonName('Acme Issuing CA 1', 'Acme Issuing CA 2'),
+        CertificateCondition.subjectAlternativeNameDns('backup01.corp.example.com'),
+        CertificateCondition.subjectAlternativeNameUri('spiffe://corp.example.com/backup'),
+        CertificateCondition.subjectAttribute('UID', ['svc-backup']),
+      ],
+    });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': ANCHOR_ARN },
+            StringLike: { 'aws:PrincipalTag/x509Subject/CN': 'backup-*' },
+            StringEquals: {
+              'aws:PrincipalTag/x509Subject/OU': 'Backup',
+              'aws:PrincipalTag/x509Subject/O': 'Acme',
+              'aws:PrincipalTag/x509Issuer/CN': ['Acme Issuing CA 1', 'Acme Issuing CA 2'],
+              'aws:PrincipalTag/x509SAN/DNS': 'backup01.corp.example.com',
+              'aws:PrincipalTag/x509SAN/URI': 'spiffe://corp.example.com/backup',
+              'aws:PrincipalTag/x509Subject/UID': 'svc-backup',
+            },
+          },
+        }],
+      },
+    });
+  });
+
+  test('allowAnyCertificate trusts every certificate of the anchor, still pinned to it, and warns', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new RolesAnywhereRole(stack, 'Fleet', { trustAnchors: [pcaAnchor(stack)], allowAnyCertificate: true });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Condition: { ArnEquals: Match.objectLike({ 'aws:SourceArn': Match.anyValue() }), StringEquals: Match.absent() } }] },
+    });
+    Annotations.fromStack(stack).hasWarning('/OnPrem/Fleet', Match.stringLikeRegexp('Every certificate the trust anchors accept'));
+  });
+
+  test('is an iam.Role: grants work on it', () => {
+    // GIVEN
+    const stack = newStack();
+    const role = new RolesAnywhereRole(stack, 'Backup', { trustAnchors: [pcaAnchor(stack)], certificateConditions: [CertificateCondition.subjectCommonName('backup01')] });
+    // WHEN
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: ['arn:aws:s3:::backups/host/*'] }));
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 's3:PutObject' })] },
+    });
+  });
+
+  test('matches the snapshot and passes the nag packs', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new RolesAnywhereRole(stack, 'Backup', {
+      trustAnchors: [pcaAnchor(stack)],
+      certificateConditions: [CertificateCondition.subjectCommonName('backup01.corp.example.com'), CertificateCondition.subjectOrganizationalUnit('Backup')],
+      description: 'On-prem backup server',
+    });
+    // THEN
+    expect(templateOf(stack)).toMatchSnapshot();
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  describe('simulation', () => {
+    let stack: Stack;
+    let role: RolesAnywhereRole;
+    let overrides: Record<string, string>;
+    const tags = { 'x509Subject/CN': 'backup01', 'x509Subject/OU': 'Backup' };
+
+    beforeAll(() => {
+      stack = newStack();
+      const anchor = pcaAnchor(stack);
+      role = new RolesAnywhereRole(stack, 'Backup', {
+        trustAnchors: [anchor],
+        certificateConditions: [CertificateCondition.subjectCommonName('backup01'), CertificateCondition.subjectOrganizationalUnit('Backup')],
+      });
+      overrides = { [`${anchorLogicalId(anchor)}.TrustAnchorArn`]: ANCHOR_ARN };
+    });
+
+    test.each(['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'])('the right CN and OU through the right anchor is allowed (%s)', async (action) => {
+      expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, tags, action), overrides)).toBe('Allowed');
+    });
+
+    test.each([
+      ['the right CN through another trust anchor', OTHER_ANCHOR_ARN, tags],
+      ['another CN', ANCHOR_ARN, { ...tags, 'x509Subject/CN': 'web01' }],
+      ['another OU', ANCHOR_ARN, { ...tags, 'x509Subject/OU': 'Web' }],
+      ['a missing CN tag', ANCHOR_ARN, { 'x509Subject/OU': 'Backup' }],
+      ['a missing OU tag', ANCHOR_ARN, { 'x509Subject/CN': 'backup01' }],
+    ])('%s is denied', async (_name, anchorArn, t) => {
+      expect(await simulate(stack, role, certificateSession(anchorArn, t), overrides)).toBe('Denied');
+    });
+
+    test('a request without aws:SourceArn is denied', async () => {
+      expect(await simulate(stack, role, serviceCaller('rolesanywhere.amazonaws.com', { 'aws:PrincipalTag/x509Subject/CN': 'backup01', 'aws:PrincipalTag/x509Subject/OU': 'Backup' }), overrides)).toBe('Denied');
+    });
+
+    test('another service principal is denied', async () => {
+      expect(await simulate(stack, role, serviceCaller('ec2.amazonaws.com', { 'aws:SourceArn': ANCHOR_ARN, 'aws:PrincipalTag/x509Subject/CN': 'backup01', 'aws:PrincipalTag/x509Subject/OU': 'Backup' }), overrides)).toBe('Denied');
+    });
+  });
+
+  test('two conditions on the same attribute are alternatives, AND-ed with the others', async () => {
+    // GIVEN
+    const stack = newStack();
+    const anchor = TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN);
+    // WHEN
+    const role = new RolesAnywhereRole(stack, 'Backup', {
+      trustAnchors: [anchor],
+      certificateConditions: [
+        CertificateCondition.subjectCommonName('backup01'),
+        CertificateCondition.subjectOrganizationalUnit('Backup'),
+        CertificateCondition.subjectCommonName('backup02'),
+      ],
+    });
+    // THEN
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup02', 'x509Subject/OU': 'Backup' }))).toBe('Allowed');
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup02', 'x509Subject/OU': 'Web' }))).toBe('Denied');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Condition: { StringEquals: { 'aws:PrincipalTag/x509Subject/CN': ['backup01', 'backup02'], 'aws:PrincipalTag/x509Subject/OU': 'Backup' } } }] },
+    });
+  });
+
+  test('a wildcard CN allows matching names and denies others', async () => {
+    // GIVEN
+    const stack = newStack();
+    const anchor = TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN);
+    // WHEN
+    const role = new RolesAnywhereRole(stack, 'Backup', { trustAnchors: [anchor], certificateConditions: [CertificateCondition.subjectCommonName('backup-*')] });
+    // THEN
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup-07' }))).toBe('Allowed');
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'web-07' }))).toBe('Denied');
+  });
+
+  test('two anchors are both trusted, and a third is not', async () => {
+    // GIVEN
+    const stack = newStack();
+    const a = TrustAnchor.fromTrustAnchorArn(stack, 'A', ANCHOR_ARN);
+    const b = TrustAnchor.fromTrustAnchorArn(stack, 'B', OTHER_ANCHOR_ARN);
+    // WHEN
+    const role = new RolesAnywhereRole(stack, 'Backup', { trustAnchors: [a, b], certificateConditions: [CertificateCondition.subjectCommonName('backup01')] });
+    // THEN
+    expect(await simulate(stack, role, certificateSession(OTHER_ANCHOR_ARN, { 'x509Subject/CN': 'backup01' }))).toBe('Allowed');
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN.replace('aaaaaaaa', 'cccccccc'), { 'x509Subject/CN': 'backup01' }))).toBe('Denied');
+  });
+
+  describe('validation', () => {
+    const anchorIn = (stack: Stack): ITrustAnchor => TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN);
+    test.each([
+      ['no trust anchor', () => ({ trustAnchors: [], certificateConditions: [CertificateCondition.subjectCommonName('a')] }),
+        /Invalid RolesAnywhereRole 'OnPrem\/Role' prop 'trustAnchors': no trust anchor is given/],
+      ['no certificate condition', (s: Stack) => ({ trustAnchors: [anchorIn(s)] }),
+        /prop 'certificateConditions': no certificate condition is given, .*set allowAnyCertificate: true/],
+      ['only an issuer condition', (s: Stack) => ({ trustAnchors: [anchorIn(s)], certificateConditions: [CertificateCondition.issuerCommonName('Acme CA')] }),
+        /prop 'certificateConditions': only issuer conditions are given/],
+      ['a bare wildcard', (s: Stack) => ({ trustAnchors: [anchorIn(s)], certificateConditions: [CertificateCondition.subjectCommonName('*')] }),
+        /prop 'certificateConditions': '\*' on x509Subject\/CN accepts any value/],
+      ['no values', (s: Stack) => ({ trustAnchors: [anchorIn(s)], certificateConditions: [CertificateCondition.subjectCommonName()] }),
+        /the condition on x509Subject\/CN has no values/],
+      ['a value over 256 characters', (s: Stack) => ({ trustAnchors: [anchorIn(s)], certificateConditions: [CertificateCondition.subjectCommonName('a'.repeat(257))] }),
+        /is 257 characters, but session tag values hold at most 256/],
+      ['a bad specifier', (s: Stack) => ({ trustAnchors: [anchorIn(s)], certificateConditions: [CertificateCondition.subjectAttribute('C N', ['x'])] }),
+        /'C N' is not a certificate attribute specifier/],
+      ['the same anchor twice', (s: Stack) => ({ trustAnchors: [anchorIn(s), TrustAnchor.fromTrustAnchorArn(s, 'Again', ANCHOR_ARN)], certificateConditions: [CertificateCondition.subjectCommonName('a')] }),
+        /prop 'trustAnchors': .* is listed more than once/],
+      ['a long session without opt-in', (s: Stack) => ({ trustAnchors: [anchorIn(s)], certificateConditions: [CertificateCondition.subjectCommonName('a')], maxSessionDuration: Duration.hours(4) }),
+        /prop 'maxSessionDuration'/],
+    ])('%s', (_name, props, message) => {
+      const stack = newStack();
+      expect(() => new RolesAnywhereRole(stack, 'Role', props(stack) as any)).toThrow(message);
+    });
+  });
+
+  test('accepts tokens for the anchor ARN and condition values', () => {
+    // GIVEN
+    const stack = newStack();
+    const anchor = TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', new CfnParameter(stack, 'AnchorArn').valueAsString);
+    // WHEN
+    new RolesAnywhereRole(stack, 'Backup', {
+      trustAnchors: [anchor],
+      certificateConditions: [CertificateCondition.subjectCommonName(new CfnParameter(stack, 'Host').valueAsString)],
+    });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { Ref: 'AnchorArn' } },
+            StringEquals: { 'aws:PrincipalTag/x509Subject/CN': { Ref: 'Host' } },
+          },
+        }],
+      },
+    });
+  });
+});
