@@ -5,6 +5,9 @@ import { quote } from '../core/validation';
 
 /** Validation of Kubernetes names (internal). */
 
+/** An EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit. */
+export const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

@@ -2,12 +2,11 @@ import { Annotations, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { validateNamespace, validateServiceAccountName } from './kubernetes-validation';
+import { CLUSTER_NAME, validateNamespace, validateServiceAccountName } from './kubernetes-validation';
 import { fail, siteOf } from '../core/errors';
 import { quote } from '../core/validation';
-
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 /** Properties for a {@link PodIdentityAssociation}. */
 export interface PodIdentityAssociationProps {
@@ -20,12 +19,13 @@ export interface PodIdentityAssociationProps {
   readonly clusterName?: string;
 
   /**
-   * The cluster (`aws-cdk-lib/aws-eks`). Fargate clusters are refused: Pod Identity does
-   * not run on Fargate.
+   * The cluster: an `aws-eks` or `aws-eks-v2` cluster, or one imported with
+   * `eks.CfnCluster.fromClusterName`. Fargate clusters are refused: Pod Identity does not
+   * run on Fargate.
    *
    * @default - use `clusterName`
    */
-  readonly cluster?: eks.ICluster;
+  readonly cluster?: eksRefs.IClusterRef;
 
   /** The namespace of the service account. */
   readonly serviceAccountNamespace: string;
@@ -92,7 +92,7 @@ export class PodIdentityAssociation extends Resource {
       fail(site, 'cluster', `${props.cluster!.node.path} is a Fargate cluster, and EKS Pod Identity does not run on Fargate`,
         'use an IrsaRole for pods on Fargate, or run the pods on EC2 nodes');
     }
-    const clusterName = props.clusterName ?? props.cluster!.clusterName;
+    const clusterName = props.clusterName ?? props.cluster!.clusterRef.clusterName;
     if (!Token.isUnresolved(clusterName) && !CLUSTER_NAME.test(clusterName)) {
       fail(site, 'clusterName', `${quote(clusterName)} is not an EKS cluster name`, 'use 1-100 letters, digits, \'-\' or \'_\', starting with a letter or digit');
     }

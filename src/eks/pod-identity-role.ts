@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { ServiceAccount } from './kubernetes';
 import { validateServiceAccounts } from './kubernetes-validation';
@@ -49,11 +49,12 @@ export interface PodIdentityRoleAssociateOptions {
   readonly clusterName?: string;
 
   /**
-   * The cluster.
+   * The cluster: an `aws-eks` or `aws-eks-v2` cluster, or one imported with
+   * `eks.CfnCluster.fromClusterName`.
    *
    * @default - use `clusterName`
    */
-  readonly cluster?: eks.ICluster;
+  readonly cluster?: eksRefs.IClusterRef;
 
   /** The namespace of the service account. */
   readonly serviceAccountNamespace: string;

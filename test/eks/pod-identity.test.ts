@@ -1,6 +1,7 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossAccountRole, PodIdentityAssociation, PodIdentityRole } from '../../src';
 import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
@@ -238,5 +239,20 @@ describe('PodIdentityAssociation', () => {
       role,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: { Ref: 'Cluster' }, Namespace: { Ref: 'Ns' } });
+  });
+});
+
+describe('PodIdentityAssociation with an aws-eks-v2 cluster', () => {
+  test('takes the cluster of this app and refuses an aws-eks-v2 Fargate cluster', () => {
+    const stack = newStack();
+    const role = new PodIdentityRole(stack, 'Source');
+    const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33 });
+    role.associate('Assoc', { cluster, serviceAccountNamespace: 'orders', serviceAccountName: 'reader' });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: { Ref: Match.stringLikeRegexp('^Cluster') } });
+
+    const fargate = Object.create(eksv2.FargateCluster.prototype);
+    Object.defineProperty(fargate, 'node', { value: { path: 'Workloads/Serverless' } });
+    expect(() => role.associate('Assoc2', { cluster: fargate, serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }))
+      .toThrow(/prop 'cluster': Workloads\/Serverless is a Fargate cluster/);
   });
 });
