@@ -1,1 +1,5 @@
-export {};
+export * from './instance';
+export * from './principal';
+export * from './permission-set';
+export * from './assignment-target';
+export * from './account-assignments';

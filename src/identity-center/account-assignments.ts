@@ -1,0 +1,211 @@
+import { NestedStack, Stack, Token } from 'aws-cdk-lib';
+import * as sso from 'aws-cdk-lib/aws-sso';
+import { Construct } from 'constructs';
+import { AssignmentTarget } from './assignment-target';
+import { stableHash } from './hash';
+import { IIdentityCenterInstance } from './instance';
+import { IPermissionSet, PermissionSet } from './permission-set';
+import { IdentityCenterPrincipal } from './principal';
+import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardOf } from './validation';
+import { ErrorSite, fail, siteOf } from '../core/errors';
+import { quote } from '../core/validation';
+
+/** Access declared as data: a principal gets permission sets in accounts. */
+export interface AssignmentEntry {
+  /** The group or user. */
+  readonly principal: IdentityCenterPrincipal;
+  /** The permission sets the principal gets in each target account. */
+  readonly permissionSets: IPermissionSet[];
+  /** The accounts, given directly or through organizational units. */
+  readonly targets: AssignmentTarget[];
+}
+
+/** Properties for {@link AccountAssignments}. */
+export interface AccountAssignmentsProps {
+  /** The Identity Center instance of the permission sets and principals. */
+  readonly instance: IIdentityCenterInstance;
+
+  /**
+   * The access to grant; more can be added with `addAssignment`. Each combination of
+   * principal, permission set and account becomes one `AWS::SSO::Assignment`, listed
+   * once however often it is declared.
+   *
+   * @default - none
+   */
+  readonly assignments?: AssignmentEntry[];
+
+  /**
+   * Place the assignments into this many nested stacks, by a hash of each combination.
+   *
+   * The count is part of the placement: choose it once, for the size you expect to
+   * reach (with the default limit, about one shard per 200 assignments leaves room for
+   * growth and uneven hashing). Growing the set never moves an existing assignment;
+   * changing `shardCount` moves most of them (delete + create, a moment without access).
+   *
+   * @default - no nested stacks: the assignments live in this construct's stack, and
+   *   synthesis fails above `maxAssignmentsPerStack`
+   */
+  readonly shardCount?: number;
+
+  /**
+   * The most assignments in one stack (this construct's stack without shards, or each
+   * shard), at most 500 (CloudFormation's resource limit per stack).
+   *
+   * @default 400
+   */
+  readonly maxAssignmentsPerStack?: number;
+}
+
+/**
+ * Account assignments of IAM Identity Center, declared as data.
+ *
+ * Every combination of principal, permission set and account becomes one
+ * `AWS::SSO::Assignment` whose logical id is a hash of the combination (principal type
+ * and id or name, permission set name, account id), so adding or removing an account, a
+ * group or a permission set never touches the other assignments. Organizational units
+ * are expanded at synthesis into their listed accounts. Large sets are sharded into
+ * nested stacks with `shardCount`.
+ *
+ * @example
+ * new AccountAssignments(this, 'Access', {
+ *   instance,
+ *   assignments: [{
+ *     principal: IdentityCenterPrincipal.group('906782d4b1-0c5a6f78-8a9b-4c2d-9e1f-123456789abc'),
+ *     permissionSets: [readOnly],
+ *     targets: [AssignmentTarget.organizationalUnit('ou-ab12-cd34ef56', ['111122223333', '444455556666'])],
+ *   }],
+ * });
+ */
+export class AccountAssignments extends Construct {
+  /** The Identity Center instance. */
+  public readonly instance: IIdentityCenterInstance;
+  /** The most assignments in one stack. */
+  public readonly maxAssignmentsPerStack: number;
+  /** The number of nested stacks, when sharded. */
+  public readonly shardCount?: number;
+
+  private readonly site: ErrorSite;
+  private readonly keys = new Set<string>();
+  private readonly counts = new Map<Construct, number>();
+  private readonly shards = new Map<number, NestedStack>();
+  private readonly resources: sso.CfnAssignment[] = [];
+
+  constructor(scope: Construct, id: string, props: AccountAssignmentsProps) {
+    const site = siteOf('AccountAssignments', scope, id);
+    const max = props.maxAssignmentsPerStack ?? DEFAULT_MAX_ASSIGNMENTS_PER_STACK;
+    if (!Number.isInteger(max) || max < 1 || max > CLOUDFORMATION_MAX_RESOURCES) {
+      fail(site, 'maxAssignmentsPerStack', `${max} is not a whole number in 1-${CLOUDFORMATION_MAX_RESOURCES}`,
+        `keep the default of ${DEFAULT_MAX_ASSIGNMENTS_PER_STACK}, or at most CloudFormation's ${CLOUDFORMATION_MAX_RESOURCES} resources per stack`);
+    }
+    if (props.shardCount !== undefined && (!Number.isInteger(props.shardCount) || props.shardCount < 1 || props.shardCount > 1000)) {
+      fail(site, 'shardCount', `${props.shardCount} is not a whole number in 1-1000`, 'choose the number of nested stacks once, e.g. one per 200 assignments you expect');
+    }
+    super(scope, id);
+    this.site = site;
+    this.instance = props.instance;
+    this.maxAssignmentsPerStack = max;
+    this.shardCount = props.shardCount;
+    (props.assignments ?? []).forEach((entry, i) => this.add(entry, `assignments[${i}]`));
+  }
+
+  /** Adds access: one assignment per new combination of principal, permission set and account. */
+  public addAssignment(entry: AssignmentEntry): void {
+    this.add(entry, 'addAssignment');
+  }
+
+  /** The number of assignments (distinct combinations). */
+  public get assignmentCount(): number {
+    return this.keys.size;
+  }
+
+  /** The nested stacks holding the assignments, when sharded. */
+  public get nestedStacks(): NestedStack[] {
+    return [...this.shards.entries()].sort(([a], [b]) => a - b).map(([, s]) => s);
+  }
+
+  /** The assignment resources, in the order they were declared. */
+  public get assignments(): sso.CfnAssignment[] {
+    return [...this.resources];
+  }
+
+  private add(entry: AssignmentEntry, prop: string): void {
+    const site = this.site;
+    entry.principal._validate(site, `${prop}.principal`);
+    if (entry.permissionSets.length === 0) fail(site, `${prop}.permissionSets`, 'the list is empty', 'name at least one permission set');
+    if (entry.targets.length === 0) fail(site, `${prop}.targets`, 'the list is empty', 'name at least one account or organizational unit');
+    entry.targets.forEach((t, i) => t._validate(site, `${prop}.targets[${i}]`));
+
+    const stack = Stack.of(this);
+    entry.permissionSets.forEach((set, i) => {
+      const setInstance = set instanceof PermissionSet ? set._instanceArn : undefined;
+      const ours = this.instance.instanceArn;
+      if (setInstance !== undefined && !Token.isUnresolved(setInstance) && !Token.isUnresolved(ours) && setInstance !== ours) {
+        fail(site, `${prop}.permissionSets[${i}]`, `the permission set '${set.node.path}' belongs to the instance ${quote(setInstance)}, not ${quote(ours)}`,
+          'assign permission sets of the same Identity Center instance');
+      }
+    });
+    const principal = entry.principal._identity(this);
+    const accounts = entry.targets.flatMap(t => t.accountIds);
+    for (const permissionSet of entry.permissionSets) {
+      const setIdentity = permissionSetIdentity(stack, permissionSet);
+      for (const account of accounts) {
+        const key = `${principal}|${setIdentity}|${Token.isUnresolved(account) ? JSON.stringify(stack.resolve(account)) : account}`;
+        if (this.keys.has(key)) continue;
+        this.keys.add(key);
+        const scope = this.scopeFor(key);
+        const logicalId = assignmentLogicalId(key);
+        const assignment = new sso.CfnAssignment(scope, logicalId, {
+          instanceArn: this.instance.instanceArn,
+          permissionSetArn: permissionSet.permissionSetArn,
+          principalType: entry.principal.principalType,
+          principalId: entry.principal._principalId(this),
+          targetType: 'AWS_ACCOUNT',
+          targetId: account,
+        });
+        assignment.overrideLogicalId(logicalId);
+        this.resources.push(assignment);
+      }
+    }
+  }
+
+  /** The construct that holds the assignment with this key, counted against the limit. */
+  private scopeFor(key: string): Construct {
+    const shardCount = this.shardCount;
+    const shard = shardCount === undefined ? undefined : shardOf(key, shardCount);
+    let scope: Construct = this;
+    if (shard !== undefined) {
+      const existing = this.shards.get(shard);
+      scope = existing ?? new NestedStack(this, shardId(shard));
+      if (!existing) this.shards.set(shard, scope as NestedStack);
+    }
+    const count = (this.counts.get(scope) ?? 0) + 1;
+    if (count > this.maxAssignmentsPerStack) {
+      if (shard === undefined) {
+        fail(this.site, 'assignments', `more than ${this.maxAssignmentsPerStack} assignments (maxAssignmentsPerStack) would go into one stack, `
+          + `where CloudFormation allows ${CLOUDFORMATION_MAX_RESOURCES} resources`,
+        `set shardCount to place them in nested stacks, chosen once for the size you expect (e.g. shardCount: ${Math.max(2, Math.ceil((this.keys.size * 2) / this.maxAssignmentsPerStack))})`);
+      }
+      fail(this.site, 'shardCount', `nested stack ${shardId(shard)} would hold more than ${this.maxAssignmentsPerStack} assignments (maxAssignmentsPerStack)`,
+        `raise maxAssignmentsPerStack up to ${CLOUDFORMATION_MAX_RESOURCES}, or declare further access in a second AccountAssignments; `
+        + 'raising shardCount moves most existing assignments (each move is a moment without access)');
+    }
+    this.counts.set(scope, count);
+    return scope;
+  }
+}
+
+function shardId(shard: number): string {
+  return `Shard${String(shard).padStart(3, '0')}`;
+}
+
+/** `Assignment` + 16 hex digits of the SHA-256 of the combination. */
+function assignmentLogicalId(key: string): string {
+  return `Assignment${stableHash(key, 16)}`;
+}
+
+/** The permission set's part of the key: its name for sets of this library, its ARN for imports. */
+function permissionSetIdentity(stack: Stack, permissionSet: IPermissionSet): string {
+  if (permissionSet instanceof PermissionSet) return permissionSet._identity;
+  const arn = permissionSet.permissionSetArn;
+  return Token.isUnresolved(arn) ? `arn|${JSON.stringify(stack.resolve(arn))}` : `arn|${arn}`;
+}

@@ -1,0 +1,11 @@
+import { createHash } from 'crypto';
+
+/** The first `length` hex digits (upper case) of the SHA-256 of `value`. */
+export function stableHash(value: string, length: number = 16): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length).toUpperCase();
+}
+
+/** The SHA-256 of `value` as an unsigned 32-bit number, for placement. */
+export function hashNumber(value: string): number {
+  return createHash('sha256').update(value).digest().readUInt32BE(0);
+}
