@@ -14,9 +14,9 @@ export interface PolicyLength {
   readonly estimated: boolean;
 }
 
-/** Typical lengths of pseudo parameters (the longest common value). */
+/** Lengths of pseudo parameters (the longest common value). */
 const PSEUDO_LENGTHS: Record<string, number> = {
-  'AWS::Partition': 3,
+  'AWS::Partition': 'aws-us-gov'.length,
   'AWS::AccountId': 12,
   'AWS::Region': 14,
   'AWS::URLSuffix': 13,
@@ -36,10 +36,13 @@ const UNKNOWN_ARN_LENGTH = 72;
  * @param resolved the policy after `Stack.resolve`
  * @param lookupGetAtt returns the concrete value behind a `Fn::GetAtt` when the caller
  *   knows it (e.g. a CfnJson condition block), or undefined
+ * @param partition the stack's partition when known (its region is concrete); otherwise the
+ *   longest, `aws-us-gov`, is counted, so that the estimate does not fall short
  */
 export function estimatePolicyLength(
   resolved: unknown,
   lookupGetAtt: (logicalId: string, attribute: string) => unknown = () => undefined,
+  partition?: string,
 ): PolicyLength {
   let estimated = false;
 
@@ -65,6 +68,7 @@ export function estimatePolicyLength(
     estimated = true;
     switch (name) {
       case 'Ref': {
+        if (arg === 'AWS::Partition' && partition !== undefined) return partition;
         const len = PSEUDO_LENGTHS[String(arg)];
         return 'x'.repeat(len ?? UNKNOWN_REF_LENGTH);
       }

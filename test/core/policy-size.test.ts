@@ -13,7 +13,13 @@ describe('estimatePolicyLength', () => {
   test('replaces pseudo parameters with values of typical length and marks the estimate', () => {
     const policy = { Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } } };
     const concrete = { Principal: { AWS: 'arn:aws:iam::123456789012:root' } };
-    expect(estimatePolicyLength(policy)).toEqual({ length: JSON.stringify(concrete).length, estimated: true });
+    expect(estimatePolicyLength(policy, undefined, 'aws')).toEqual({ length: JSON.stringify(concrete).length, estimated: true });
+  });
+
+  test('counts an unknown partition as the longest one, so that the estimate does not fall short', () => {
+    const policy = { Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] } } };
+    const govCloud = { Principal: { AWS: 'arn:aws-us-gov:iam::123456789012:root' } };
+    expect(estimatePolicyLength(policy).length).toBe(JSON.stringify(govCloud).length);
   });
 
   test('opens a condition block that lives in a CfnJson value', () => {
