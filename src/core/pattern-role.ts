@@ -1,5 +1,6 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import { ErrorSite, fail } from './errors';
 import { PatternRoleProps } from './pattern-role-props.generated';
 import { TrustPolicy } from './trust-policy';
@@ -7,6 +8,27 @@ import { validateDuration, validateIamName, validateIamPath, validateLength } fr
 
 /** Sessions above this length need `allowLongSessions`. */
 export const LONG_SESSION = Duration.hours(1);
+
+/** Whether a session of this length needs the `allowLongSessions` opt-in. */
+function isLong(duration: Duration): boolean {
+  return !Token.isUnresolved(duration.toSeconds()) && duration.toSeconds() > LONG_SESSION.toSeconds();
+}
+
+/** Refuses sessions longer than one hour unless `allowLongSessions` is set. */
+export function validateSessionLength(site: ErrorSite, prop: string, duration: Duration, allowLongSessions: boolean | undefined): void {
+  if (isLong(duration) && !allowLongSessions) {
+    fail(site, prop, `${duration.toHumanString()} is longer than one hour, and leaked session credentials stay valid that long`,
+      'keep the default of one hour, or set allowLongSessions: true to opt in');
+  }
+}
+
+/** Leaves the `longSession` warning on `scope` when a session longer than one hour was opted in to. */
+export function warnLongSession(scope: IConstruct, duration: Duration | undefined, allowLongSessions: boolean | undefined, what: string): void {
+  if (allowLongSessions && duration !== undefined && isLong(duration)) {
+    Annotations.of(scope).addWarningV2('cdk-access-patterns:longSession',
+      `${what} last up to ${duration.toHumanString()} (allowLongSessions); leaked credentials stay valid as long.`);
+  }
+}
 
 /**
  * Validates the shared role props and returns `iam.RoleProps` whose trust policy is left
@@ -19,10 +41,7 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
   const max = props.maxSessionDuration;
   if (max !== undefined && !Token.isUnresolved(max.toSeconds())) {
     validateDuration(site, 'maxSessionDuration', max, Duration.hours(1), Duration.hours(12));
-    if (max.toSeconds() > LONG_SESSION.toSeconds() && !props.allowLongSessions) {
-      fail(site, 'maxSessionDuration', `${max.toHumanString()} is longer than one hour, and leaked session credentials stay valid that long`,
-        'keep the default of one hour, or set allowLongSessions: true to opt in');
-    }
+    validateSessionLength(site, 'maxSessionDuration', max, props.allowLongSessions);
   }
   if (props.maxTrustPolicySize !== undefined && (!Number.isInteger(props.maxTrustPolicySize) || props.maxTrustPolicySize < 1)) {
     fail(site, 'maxTrustPolicySize', `${props.maxTrustPolicySize} is not a positive whole number`,
@@ -39,10 +58,6 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
 
 /** Attaches the trust policy and leaves the warnings the shared props call for. Call after `super()`. */
 export function attachTrustPolicy(role: iam.Role, kind: string, props: PatternRoleProps): TrustPolicy {
-  const max = props.maxSessionDuration;
-  if (props.allowLongSessions && max && !Token.isUnresolved(max.toSeconds()) && max.toSeconds() > LONG_SESSION.toSeconds()) {
-    Annotations.of(role).addWarningV2('cdk-access-patterns:longSession',
-      `Sessions of this role last up to ${max.toHumanString()} (allowLongSessions); leaked credentials stay valid as long.`);
-  }
+  warnLongSession(role, props.maxSessionDuration, props.allowLongSessions, 'Sessions of this role');
   return new TrustPolicy(role, { kind, maxSize: props.maxTrustPolicySize });
 }

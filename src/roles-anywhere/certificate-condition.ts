@@ -17,6 +17,9 @@ export enum CertificateField {
   X509_SAN = 'x509SAN',
 }
 
+/** Subject attributes that name one certificate holder rather than a group of them. */
+const IDENTIFYING_SUBJECT_ATTRIBUTES: ReadonlySet<string> = new Set(['CN', 'UID', 'serialNumber']);
+
 /** A principal tag value may be at most 256 characters. */
 const MAX_TAG_VALUE = 256;
 
@@ -94,9 +97,15 @@ export abstract class CertificateCondition {
     return `${this.certificateField}/${this.specifier}`;
   }
 
-  /** Whether the condition narrows the role to some subjects (not only an issuer). */
+  /**
+   * Whether the condition names individual certificate holders: the subject's common
+   * name, user id or serial number, or a subject alternative name. Issuer, organization,
+   * unit, country or locality conditions are shared by every certificate a CA issues for
+   * one organization, so they do not scope a role on their own.
+   */
   public get identifiesSubject(): boolean {
-    return this.certificateField !== CertificateField.X509_ISSUER;
+    if (this.certificateField === CertificateField.X509_SAN) return true;
+    return this.certificateField === CertificateField.X509_SUBJECT && IDENTIFYING_SUBJECT_ATTRIBUTES.has(this.specifier);
   }
 
   protected constructor() {}

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
 import { Construct } from 'constructs';
@@ -7,7 +7,7 @@ import { generatedName, validateRolesAnywhereName } from './names';
 import { RolesAnywhereRole } from './roles-anywhere-role';
 import { ITrustAnchor } from './trust-anchor';
 import { ErrorSite, fail, siteOf } from '../core/errors';
-import { LONG_SESSION } from '../core/pattern-role';
+import { LONG_SESSION, validateSessionLength, warnLongSession } from '../core/pattern-role';
 import { duplicatesOf, quote, validateDuration, validateNoDuplicates } from '../core/validation';
 
 /**
@@ -186,10 +186,7 @@ export class RolesAnywhereProfile extends Resource implements IRolesAnywhereProf
     if (props.profileName !== undefined) validateRolesAnywhereName(site, 'profileName', props.profileName);
     const duration = props.duration ?? LONG_SESSION;
     validateDuration(site, 'duration', duration, Duration.minutes(15), Duration.hours(12));
-    if (!Token.isUnresolved(duration.toSeconds()) && duration.toSeconds() > LONG_SESSION.toSeconds() && !props.allowLongSessions) {
-      fail(site, 'duration', `${duration.toHumanString()} is longer than one hour, and leaked credentials stay valid that long`,
-        'keep the default of one hour, or set allowLongSessions: true to opt in');
-    }
+    validateSessionLength(site, 'duration', duration, props.allowLongSessions);
     if ((props.roles ?? []).length === 0) {
       fail(site, 'roles', 'no role is given', 'list the roles workloads may get credentials for, e.g. a RolesAnywhereRole');
     }
@@ -218,10 +215,7 @@ export class RolesAnywhereProfile extends Resource implements IRolesAnywhereProf
     this.profileId = resource.attrProfileId;
     props.roles.forEach(r => this.addRole(r));
 
-    if (props.allowLongSessions && !Token.isUnresolved(duration.toSeconds()) && duration.toSeconds() > LONG_SESSION.toSeconds()) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:longSession',
-        `Credentials from this profile last up to ${duration.toHumanString()} (allowLongSessions); leaked credentials stay valid as long.`);
-    }
+    warnLongSession(this, duration, props.allowLongSessions, 'Credentials from this profile');
     this.node.addValidation({ validate: () => this.validateProfile(props.sessionPolicy) });
   }
 

@@ -30,9 +30,10 @@ export interface RolesAnywhereRoleProps extends PatternRoleProps {
    * conditions on the same attribute merge into one list of alternatives (a certificate
    * has one value per attribute).
    *
-   * At least one condition on the subject or a subject alternative name is required
-   * (an issuer condition alone still accepts every certificate its CA issued), unless
-   * `allowAnyCertificate` is set.
+   * At least one condition must name certificate holders (the subject's common name, UID
+   * or serial number, or a subject alternative name): issuer, organization or unit
+   * conditions alone accept every certificate a CA issues to an organization, so they
+   * need `allowAnyCertificate`.
    *
    * @default - none; then `allowAnyCertificate` must be set
    */
@@ -89,8 +90,10 @@ export class RolesAnywhereRole extends iam.Role {
     if (!scoped && !props.allowAnyCertificate) {
       fail(site, 'certificateConditions',
         conditions.length === 0 ? 'no certificate condition is given, so every certificate of the trust anchors could assume the role'
-          : 'only issuer conditions are given, so every certificate those CAs issued could assume the role',
-        'add e.g. CertificateCondition.subjectCommonName(\'backup01\'), or set allowAnyCertificate: true to opt in');
+          : `no condition names a certificate holder (${conditions.map(c => c.tagKey).join(', ')} are shared by every certificate a CA issues to an organization), `
+            + 'so all of those certificates could assume the role',
+        'add a subject common name, UID, serial number or subject alternative name, e.g. CertificateCondition.subjectCommonName(\'backup01\'), '
+          + 'or set allowAnyCertificate: true to opt in');
     }
     super(scope, id, roleProps);
 
