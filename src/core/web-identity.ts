@@ -34,6 +34,21 @@ export function addWebIdentityStatement(trust: TrustPolicy, t: WebIdentityTrust)
 }
 
 /**
+ * STS accepts a web identity token only through an IAM OIDC provider in the role's own
+ * account: a trust naming another account's provider can never be assumed. Checked when
+ * both accounts are known at synthesis.
+ */
+export function validateProviderAccount(site: ErrorSite, prop: string, role: IConstruct, providerArn: string): void {
+  const stack = Stack.of(role);
+  if (Token.isUnresolved(stack.account)) return;
+  const accounts = [...new Set([...JSON.stringify(stack.resolve(providerArn)).matchAll(/:iam::(\d{12}):oidc-provider\//g)].map(m => m[1]))];
+  if (accounts.length === 1 && accounts[0] !== stack.account) {
+    fail(site, prop, `the OIDC provider is in account ${accounts[0]}, but the role is in ${stack.account}, and STS only accepts a provider of the role's own account`,
+      `create (or import with fromAccount) the provider for the same issuer in account ${stack.account}`);
+  }
+}
+
+/**
  * Validates an OIDC issuer URL (`https://host[/path]`, no port, query, fragment or trailing
  * slash) and returns it without the scheme, as IAM uses it in condition keys and ARNs.
  */

@@ -10,7 +10,7 @@ import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy, TrustStatement } from '../core/trust-policy';
 import { quote, validateLength, validateNotEmpty } from '../core/validation';
-import { addWebIdentityStatement } from '../core/web-identity';
+import { addWebIdentityStatement, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for a {@link GitHubActionsRole}. */
 export interface GitHubActionsRoleProps extends PatternRoleProps {
@@ -159,6 +159,7 @@ export class GitHubActionsRole extends iam.Role {
     super(scope, id, roleProps);
 
     this.provider = props.provider ?? GitHubOidcProvider.fromAccount(this, 'Provider');
+    validateProviderAccount(site, 'provider', this, this.provider.oidcProviderArn);
     const issuer = this.provider.issuer;
     for (const [prop, claim] of CLAIM_PROPS) {
       const values = props[prop] as string[] | undefined;

@@ -9,7 +9,7 @@ import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy, TrustStatement } from '../core/trust-policy';
 import { validateLength } from '../core/validation';
-import { addWebIdentityStatement } from '../core/web-identity';
+import { addWebIdentityStatement, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for a {@link GitLabCiRole}. */
 export interface GitLabCiRoleProps extends PatternRoleProps {
@@ -67,6 +67,7 @@ export class GitLabCiRole extends iam.Role {
     super(scope, id, roleProps);
 
     this.provider = props.provider ?? GitLabOidcProvider.fromAccount(this, 'Provider');
+    validateProviderAccount(site, 'provider', this, this.provider.oidcProviderArn);
     this.trust = attachTrustPolicy(this, 'GitLabCiRole', props);
     this.statement = addWebIdentityStatement(this.trust, {
       providerArn: this.provider.oidcProviderArn,

@@ -8,7 +8,7 @@ import { validateSubjectIsScoped } from '../core/subjects';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy, TrustStatement } from '../core/trust-policy';
 import { quote, validateArn, validateLength, validateNotEmpty } from '../core/validation';
-import { addWebIdentityStatement, issuerOf } from '../core/web-identity';
+import { addWebIdentityStatement, issuerOf, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for an {@link OidcFederatedRole}. */
 export interface OidcFederatedRoleProps extends PatternRoleProps {
@@ -108,6 +108,7 @@ export class OidcFederatedRole extends iam.Role {
     super(scope, id, roleProps);
 
     this.providerArn = props.providerArn ?? props.provider!.oidcProviderArn;
+    validateProviderAccount(site, props.providerArn !== undefined ? 'providerArn' : 'provider', this, this.providerArn);
     this.issuer = issuer ?? props.provider!.oidcProviderIssuer;
     this.trust = attachTrustPolicy(this, 'OidcFederatedRole', props);
     this.statement = addWebIdentityStatement(this.trust, {

@@ -231,6 +231,14 @@ describe('GitHubActionsRole', () => {
       expect(() => new GitHubActionsRole(stack, 'Deploy', { subjects: subjects()! })).toThrow(message);
     });
 
+    test('a provider of another account, which STS would never accept for this role', () => {
+      const stack = newStack();
+      expect(() => new GitHubActionsRole(stack, 'Deploy', {
+        provider: GitHubOidcProvider.fromAccount(stack, 'Foreign', { account: '333333333333' }),
+        subjects: [GitHubSubject.branch('acme/api', 'main')],
+      })).toThrow(/prop 'provider': the OIDC provider is in account 333333333333, but the role is in 222222222222, and STS only accepts a provider of the role's own account/);
+    });
+
     test('claim lists must not be empty or match everything', () => {
       const stack = newStack();
       const subjects = [GitHubSubject.branch('acme/api', 'main')];

@@ -105,6 +105,8 @@ describe('OidcFederatedRole', () => {
       ['no subjects', { ...base, subjects: [], providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io' }, /prop 'subjects': the list is empty/],
       ['bare * subject', { ...base, subjects: ['*'], providerArn: TFC_ARN, issuerUrl: 'https://app.terraform.io' }, /prop 'subjects': the subject '\*' matches every workload/],
       ['http issuer', { ...base, providerArn: TFC_ARN, issuerUrl: 'http://app.terraform.io' }, /prop 'issuerUrl': 'http:\/\/app.terraform.io' is not an OIDC issuer URL/],
+      ['provider of another account', { ...base, providerArn: 'arn:aws:iam::333333333333:oidc-provider/app.terraform.io', issuerUrl: 'https://app.terraform.io' },
+        /prop 'providerArn': the OIDC provider is in account 333333333333, but the role is in 222222222222/],
     ])('%s', (_name, props, message) => {
       expect(() => new OidcFederatedRole(newStack(), 'Role', props as any)).toThrow(message);
     });
