@@ -1,19 +1,149 @@
-import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyValidationStack } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import * as rules from './rules';
+import { resetCaches, useTemplates } from './stack-index';
+
+/** One rule of the pack: what it reports, why, and at which level. */
+interface RuleSpec {
+  readonly rule: (node: CfnResource) => NagRuleResult;
+  readonly level: NagMessageLevel;
+  readonly info: string;
+  readonly explanation: string;
+}
+
+const ERROR = NagMessageLevel.ERROR;
+const WARN = NagMessageLevel.WARN;
+
+/** Every rule of the pack, in report order. */
+const RULES: RuleSpec[] = [
+  {
+    rule: rules.TrustWebIdentityAudience,
+    level: ERROR,
+    info: 'The role trusts web identities (OIDC or Cognito) without a StringEquals condition on the token audience (<issuer>:aud).',
+    explanation: 'Without the audience any token of the issuer, minted for any client, is accepted. Require the audience the caller requests, '
+      + 'e.g. sts.amazonaws.com for GitHub Actions and EKS, the identity pool id for Cognito.',
+  },
+  {
+    rule: rules.TrustWebIdentitySubject,
+    level: ERROR,
+    info: 'The role trusts an OIDC provider without a token subject (<issuer>:sub) condition, with "*", or with a wildcard before the repository, project or service-account name.',
+    explanation: 'Scope OIDC trust to exact subjects: a repository and branch or environment (GitHub, GitLab), a namespace and service account (EKS). '
+      + 'A missing subject, "*" or "repo:*/api:*" lets every workload the issuer serves (every GitHub repository in the world) assume the role. '
+      + 'An Unresolved finding means a part only known at deploy time decides the scope: check the deployed value, then acknowledge the finding.',
+  },
+  {
+    rule: rules.TrustWebIdentitySubjectOwnerWide,
+    level: WARN,
+    info: 'The role trusts every repository of an owner, project of a group, or service account of a namespace.',
+    explanation: 'repo:acme/*, project_path:acme/* or system:serviceaccount:team-a:* hand the role to any repository, project or service account created there later. '
+      + 'List the repositories or service accounts, or acknowledge the finding when the whole owner is meant.',
+  },
+  {
+    rule: rules.TrustNoSetOperatorOnSingleValuedKey,
+    level: ERROR,
+    info: 'The trust policy uses ForAnyValue:/ForAllValues: on a single-valued condition key.',
+    explanation: 'ForAllValues: is true when the key is absent from the request, so such a condition does not restrict anything. '
+      + 'Use StringEquals/StringLike on single-valued keys such as sub and aud.',
+  },
+  {
+    rule: rules.TrustAnyPrincipalScoped,
+    level: ERROR,
+    info: 'The role trusts any principal ("*") without an organization, account or ARN condition.',
+    explanation: 'A "*" principal in a trust policy is only safe together with aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount or aws:SourceArn.',
+  },
+  {
+    rule: rules.TrustAccountRootNarrowed,
+    level: WARN,
+    info: 'The role trusts another AWS account root without a condition that narrows the callers.',
+    explanation: 'Trusting arn:aws:iam::<account>:root lets every principal of that account whose own policies allow it assume the role. '
+      + 'Trust the exact role ARN, or add sts:ExternalId (vendors), aws:PrincipalOrgID, aws:PrincipalArn or MFA conditions; a session name or source identity is the caller\'s choice and does not narrow.',
+  },
+  {
+    rule: rules.TrustRolesAnywhereSourceArn,
+    level: ERROR,
+    info: 'The role trusts IAM Roles Anywhere without pinning its trust anchors with aws:SourceArn.',
+    explanation: 'Without aws:SourceArn a certificate issued by any trust anchor in the account can reach the role. Add ArnEquals aws:SourceArn with the trust anchor ARNs.',
+  },
+  {
+    rule: rules.TrustPodIdentitySourceAccount,
+    level: WARN,
+    info: 'The role trusts EKS Pod Identity (pods.eks.amazonaws.com) without aws:SourceAccount.',
+    explanation: 'Pin the service principal to your account with StringEquals aws:SourceAccount, and scope it further with the kubernetes-namespace and '
+      + 'kubernetes-service-account session tags (aws:RequestTag/...).',
+  },
+  {
+    rule: rules.TrustSamlAudience,
+    level: ERROR,
+    info: 'The role trusts a SAML provider without a StringEquals condition on SAML:aud.',
+    explanation: 'Require the AWS sign-in endpoint of the partition (e.g. https://signin.aws.amazon.com/saml) as the SAML assertion audience.',
+  },
+  {
+    rule: rules.NoIamUserAccessKeys,
+    level: ERROR,
+    info: 'The app creates an IAM user access key.',
+    explanation: 'Long-lived access keys leak and are rarely rotated. Use temporary credentials: a role, OIDC federation (CI/CD), '
+      + 'IAM Roles Anywhere (servers) or IAM Identity Center (people).',
+  },
+  {
+    rule: rules.NoIamUserLoginOrPolicies,
+    level: WARN,
+    info: 'The IAM user has a console password or permissions (policies or groups).',
+    explanation: 'People sign in through IAM Identity Center (permission sets and account assignments) and workloads use roles; '
+      + 'an IAM user with a password or policies is a long-lived identity to secure, rotate and offboard by hand.',
+  },
+  {
+    rule: rules.WebIdentityMaxSessionDuration,
+    level: WARN,
+    info: 'The role is assumed through OIDC federation and allows sessions longer than one hour (MaxSessionDuration).',
+    explanation: 'CI jobs and pods re-federate cheaply; a leaked session should not outlive the job by hours. Keep MaxSessionDuration at 3600 seconds or less.',
+  },
+  {
+    rule: rules.PermissionSetSessionDuration,
+    level: WARN,
+    info: 'The permission set allows sessions longer than eight hours (SessionDuration).',
+    explanation: 'A working day is enough; longer sessions keep access alive after a person leaves or a laptop is lost. Set SessionDuration to PT8H or less.',
+  },
+  {
+    rule: rules.PermissionSetAdministratorBoundary,
+    level: WARN,
+    info: 'The permission set attaches AdministratorAccess without a permissions boundary.',
+    explanation: 'Set a PermissionsBoundary that keeps the account guardrails (logging, security tooling, the boundary itself) out of reach, '
+      + 'or give administrators a narrower policy.',
+  },
+  {
+    rule: rules.TrustPolicySize,
+    level: WARN,
+    info: 'The trust policy is longer than IAM\'s default quota of 2,048 characters.',
+    explanation: 'The deployment fails unless the account\'s "Role trust policy length" quota was raised. Trust fewer subjects or principals per role, '
+      + 'use wildcards within one repository or namespace, or split the access over several roles.',
+  },
+  {
+    rule: rules.EksNodeRoleBaseline,
+    level: WARN,
+    info: 'The EKS node role carries permissions beyond the node baseline.',
+    explanation: 'Every pod on the node can use the node role. Keep it to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly (or PullOnly), '
+      + 'AmazonEKS_CNI_Policy and AmazonSSMManagedInstanceCore, and give pods their own role (EKS Pod Identity or IRSA).',
+  },
+];
 
 /**
- * cdk-nag rules for the ways into an AWS account: role trust policies and long-lived
- * keys. The rules read any `CfnResource` (L1, L2 or this library's constructs), so the
- * pack works on apps that never used the constructs.
+ * cdk-nag rules for the ways into an AWS account: role trust policies, long-lived IAM
+ * users and keys, session lengths, and EKS node roles. The rules read any `CfnResource`
+ * (L1, L2 or this library's constructs), so the pack works on apps that never used the
+ * constructs.
  *
- * Register it as a validation plugin; findings make synthesis fail, and are
- * acknowledged per finding with `Validations.of(scope).acknowledge(...)`:
+ * Register it as a validation plugin. Errors make synthesis fail; warnings are reported
+ * without failing it. Findings are acknowledged one by one, with the id the report shows:
  *
  * @example
  * const app = new App();
  * Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new AccessPatternsChecks(app));
+ * // ...
+ * Validations.of(role).acknowledge({
+ *   id: 'AccessPatterns-TrustWebIdentitySubjectOwnerWide[Subject::repo:acme/*]',
+ *   reason: 'Every repository of acme publishes its docs with this role.',
+ * });
  */
 export class AccessPatternsChecks extends NagPack {
   /** The plugin name shown in the validation report. */
@@ -24,64 +154,37 @@ export class AccessPatternsChecks extends NagPack {
     this.packName = 'AccessPatterns';
   }
 
+  /**
+   * Entry point of the CDK validation framework, after synthesis: the rules read the
+   * synthesized templates (`context.stackTemplates`) rather than resolving the tree again.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    if (!context.appConstruct) return super.validate(context);
+    return this.run(context.appConstruct, context.stackTemplates ?? []);
+  }
+
+  /**
+   * Validates a construct tree, resolving its resources. The report fails only on
+   * error-level findings: warnings are listed but do not fail synthesis.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return this.run(scope, []);
+  }
+
+  private run(scope: IConstruct, stackTemplates: PolicyValidationStack[]): PolicyValidationPluginReport {
+    resetCaches();
+    try {
+      useTemplates(stackTemplates);
+      const report = super.validateScope(scope);
+      return { ...report, success: report.violations.every(v => v.severity !== 'error') };
+    } finally {
+      resetCaches();
+    }
+  }
+
   protected checkResource(node: CfnResource): void {
-    this.applyRule({
-      info: 'The role trusts an AWS account root without a condition that narrows the callers.',
-      explanation: 'Trusting arn:aws:iam::<account>:root lets every principal of that account whose own policies allow it assume the role. '
-        + 'Trust the exact role ARN, or add sts:ExternalId (vendors), MFA, aws:PrincipalOrgID, sts:RoleSessionName or sts:SourceIdentity conditions.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustAccountRootNarrowed,
-      node,
-    });
-    this.applyRule({
-      info: 'The role trusts any principal ("*") without an organization, account or ARN condition.',
-      explanation: 'A "*" principal in a trust policy is only safe together with aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount or aws:SourceArn.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustAnyPrincipalScoped,
-      node,
-    });
-    this.applyRule({
-      info: 'The role trusts web identities (OIDC or Cognito) without a StringEquals condition on the token audience (<issuer>:aud).',
-      explanation: 'Without the audience any token of the issuer, minted for any client, is accepted. Require the audience the caller requests, e.g. sts.amazonaws.com for GitHub Actions.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustWebIdentityAudience,
-      node,
-    });
-    this.applyRule({
-      info: 'The role trusts an OIDC provider without a token subject (<issuer>:sub) condition, or with one that matches every subject.',
-      explanation: 'Scope OIDC trust to exact subjects: a repository and branch or environment (GitHub, GitLab), a namespace and service account (EKS). '
-        + 'A missing or "*" subject lets every workload the issuer serves assume the role.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustWebIdentitySubject,
-      node,
-    });
-    this.applyRule({
-      info: 'The trust policy uses ForAnyValue:/ForAllValues: on a single-valued condition key.',
-      explanation: 'ForAllValues: is true when the key is absent from the request, so such a condition does not restrict anything. Use StringEquals/StringLike on single-valued keys such as sub and aud.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustNoSetOperatorOnSingleValuedKey,
-      node,
-    });
-    this.applyRule({
-      info: 'The role trusts a SAML provider without a StringEquals condition on SAML:aud.',
-      explanation: 'Require the AWS sign-in endpoint of the partition (e.g. https://signin.aws.amazon.com/saml) as the SAML assertion audience.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustSamlAudience,
-      node,
-    });
-    this.applyRule({
-      info: 'The role trusts IAM Roles Anywhere without pinning its trust anchors with aws:SourceArn.',
-      explanation: 'Without aws:SourceArn a certificate issued by any trust anchor in the account can reach the role. Add ArnEquals aws:SourceArn with the trust anchor ARNs.',
-      level: NagMessageLevel.ERROR,
-      rule: rules.TrustRolesAnywhereSourceArn,
-      node,
-    });
-    this.applyRule({
-      info: 'The app creates an IAM user access key.',
-      explanation: 'Long-lived access keys leak and are rarely rotated. Use temporary credentials: a role, OIDC federation (CI/CD), IAM Roles Anywhere (servers) or IAM Identity Center (people).',
-      level: NagMessageLevel.ERROR,
-      rule: rules.NoIamUserAccessKeys,
-      node,
-    });
+    for (const spec of RULES) {
+      this.applyRule({ ...spec, node });
+    }
   }
 }

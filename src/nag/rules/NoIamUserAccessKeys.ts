@@ -1,6 +1,5 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnAccessKey } from 'aws-cdk-lib/aws-iam';
 import { NagRuleCompliance } from 'cdk-nag';
 
 /**
@@ -10,5 +9,5 @@ import { NagRuleCompliance } from 'cdk-nag';
  * @param node the CfnResource to check
  */
 export default Object.defineProperty((node: CfnResource): NagRuleCompliance => {
-  return node instanceof CfnAccessKey ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+  return node.cfnResourceType === 'AWS::IAM::AccessKey' ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
 }, 'name', { value: parse(__filename).name });

@@ -1,7 +1,7 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
-import { conditionKeys, trustStatements } from '../trust-statements';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { findingsOr, hasNarrowingCondition, trustStatements, unresolvedFindings } from '../trust-statements';
 
 /** Condition keys that limit a `*` principal to known callers. */
 const SCOPING_KEYS = new Set([
@@ -11,16 +11,21 @@ const SCOPING_KEYS = new Set([
 
 /**
  * A role that trusts `"Principal": "*"` (or `{"AWS": "*"}`) limits the callers with an
- * organization, account or ARN condition.
+ * organization, account or ARN condition (`aws:PrincipalOrgID`, `aws:PrincipalAccount`,
+ * `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn` ...). A `Null` check, a negated
+ * or `...IfExists` operator, `ForAllValues:` or a bare `*` value does not count.
+ *
+ * Findings: `Principal::*`, or `Unresolved::<block>` when the conditions are only known at deploy time.
  * @param node the CfnResource to check
  */
-export default Object.defineProperty((node: CfnResource): NagRuleCompliance => {
+export default Object.defineProperty((node: CfnResource): NagRuleResult => {
   const statements = trustStatements(node);
   if (statements.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
+  const findings: string[] = [];
   for (const s of statements) {
     if (s.effect !== 'Allow' || !s.anyPrincipal) continue;
-    const scoped = conditionKeys(s).some(c => SCOPING_KEYS.has(c.key.toLowerCase()) && !c.operator.startsWith('ForAllValues:'));
-    if (!scoped) return NagRuleCompliance.NON_COMPLIANT;
+    if (hasNarrowingCondition(s, SCOPING_KEYS)) continue;
+    findings.push(...(s.unresolved.length > 0 ? unresolvedFindings(s) : ['Principal::*']));
   }
-  return NagRuleCompliance.COMPLIANT;
+  return findingsOr(findings, NagRuleCompliance.COMPLIANT);
 }, 'name', { value: parse(__filename).name });

@@ -1,18 +1,26 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { conditionKeys, trustStatements } from '../trust-statements';
+import { conditionKeys, findingsOr, trustStatements } from '../trust-statements';
 
 /** Condition keys that carry several values in one request. */
 const MULTI_VALUED = new Set([
-  'cognito-identity.amazonaws.com:amr', 'aws:tagkeys', 'aws:calledvia', 'aws:principalservicenameslist',
+  'aws:tagkeys', 'aws:calledvia', 'aws:principalservicenameslist',
   'aws:principalorgpaths', 'aws:sourceorgpaths', 'aws:resourceorgpaths', 'sts:transitivetagkeys',
 ]);
+
+/** Multi-valued by pattern: an OIDC `amr` (Cognito's authenticated / unauthenticated) and the eduPerson / eduOrg SAML attributes. */
+function isMultiValued(key: string): boolean {
+  const k = key.toLowerCase();
+  return MULTI_VALUED.has(k) || /:amr$/.test(k) || /^saml:edu(person|org)/.test(k);
+}
 
 /**
  * A trust policy uses `ForAnyValue:` / `ForAllValues:` only on multi-valued keys.
  * `ForAllValues:` on a single-valued key such as `sub`, `aud` or `sts:ExternalId` is
  * true when the key is absent, and `ForAnyValue:` hides the mistake.
+ *
+ * Findings: `Condition::<operator>::<key>`.
  * @param node the CfnResource to check
  */
 export default Object.defineProperty((node: CfnResource): NagRuleResult => {
@@ -21,10 +29,10 @@ export default Object.defineProperty((node: CfnResource): NagRuleResult => {
   const findings: string[] = [];
   for (const s of statements) {
     for (const c of conditionKeys(s)) {
-      if (/^For(Any|All)Value:/i.test(c.operator) && !MULTI_VALUED.has(c.key.toLowerCase())) {
+      if (/^For(AnyValue|AllValues):/i.test(c.operator) && !isMultiValued(c.key)) {
         findings.push(`Condition::${c.operator}::${c.key}`);
       }
     }
   }
-  return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
+  return findingsOr(findings, NagRuleCompliance.COMPLIANT);
 }, 'name', { value: parse(__filename).name });

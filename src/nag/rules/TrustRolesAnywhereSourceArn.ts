@@ -1,22 +1,26 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
-import { conditionKeys, trustStatements } from '../trust-statements';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { findingsOr, hasNarrowingCondition, trustStatements, trustsService, unresolvedFindings } from '../trust-statements';
+
+const SOURCE_ARN = new Set(['aws:sourcearn']);
 
 /**
- * A role that trusts IAM Roles Anywhere (`rolesanywhere.amazonaws.com`) is pinned to
- * its trust anchors with `aws:SourceArn`; otherwise a certificate from any trust anchor
- * in the account reaches the role.
+ * A role that trusts IAM Roles Anywhere (`rolesanywhere.amazonaws.com`) is pinned to its
+ * trust anchors with `aws:SourceArn` (`ArnEquals` / `ArnLike` / `StringEquals` /
+ * `StringLike`); otherwise a certificate from any trust anchor in the account reaches the role.
+ *
+ * Findings: `Missing::aws:SourceArn`, or `Unresolved::<block>` when the conditions are only known at deploy time.
  * @param node the CfnResource to check
  */
-export default Object.defineProperty((node: CfnResource): NagRuleCompliance => {
-  const statements = trustStatements(node);
+export default Object.defineProperty((node: CfnResource): NagRuleResult => {
+  const findings: string[] = [];
   let applicable = false;
-  for (const s of statements) {
-    if (s.effect !== 'Allow' || !(s.principals.Service ?? []).includes('rolesanywhere.amazonaws.com')) continue;
+  for (const s of trustStatements(node)) {
+    if (!trustsService(s, 'rolesanywhere.amazonaws.com')) continue;
     applicable = true;
-    const pinned = conditionKeys(s).some(c => c.key.toLowerCase() === 'aws:sourcearn' && /^(ArnEquals|ArnLike|StringEquals|StringLike)$/.test(c.operator));
-    if (!pinned) return NagRuleCompliance.NON_COMPLIANT;
+    if (hasNarrowingCondition(s, SOURCE_ARN)) continue;
+    findings.push(...(s.unresolved.length > 0 ? unresolvedFindings(s) : ['Missing::aws:SourceArn']));
   }
-  return applicable ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+  return applicable ? findingsOr(findings, NagRuleCompliance.COMPLIANT) : NagRuleCompliance.NOT_APPLICABLE;
 }, 'name', { value: parse(__filename).name });

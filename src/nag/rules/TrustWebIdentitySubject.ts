@@ -1,31 +1,29 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
-import { allowsAction, conditionKeys, trustStatements } from '../trust-statements';
-
-/** A subject pattern that matches every subject, or every repository of GitHub / GitLab. */
-const UNSCOPED_SUBJECT = /^(\*|repo:\*.*|project_path:\*.*|system:serviceaccount:\*.*)$/;
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { SubjectScope, issuerOf, subjectVerdict } from '../subjects';
+import { findingsOr, isOidc, trustStatements } from '../trust-statements';
 
 /**
- * A role that trusts an OIDC provider (`sts:AssumeRoleWithWebIdentity`, other than
- * Cognito identity pools, which scope by `amr`) requires the token subject
- * (`<issuer>:sub`) with `StringEquals` or `StringLike`, and no pattern that matches
- * every subject (`*`, `repo:*`, ...). Without it any workload the issuer serves, such
- * as every GitHub repository in the world, can assume the role.
+ * A role that trusts an OIDC provider (`sts:AssumeRoleWithWebIdentity`, other than Cognito
+ * identity pools, which scope by `amr`) requires the token subject (`<issuer>:sub`, with
+ * `StringEquals` or `StringLike`) and no pattern that matches every subject: `*`, or a
+ * wildcard before the repository (GitHub `repo:*`, `repo:acme*`, `repo:*\/api:*`), the
+ * project (GitLab `project_path:*`) or the service account (EKS
+ * `system:serviceaccount:*:reader`). Owner-wide patterns are `TrustWebIdentitySubjectOwnerWide`.
+ *
+ * Findings: `Missing::<issuer>:sub`, `Subject::<value>`, or `Unresolved::<key or block>`
+ * when a part only known at deploy time decides whether the subject is scoped.
  * @param node the CfnResource to check
  */
-export default Object.defineProperty((node: CfnResource): NagRuleCompliance => {
-  const statements = trustStatements(node);
-  if (statements.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
+export default Object.defineProperty((node: CfnResource): NagRuleResult => {
+  const findings: string[] = [];
   let applicable = false;
-  for (const s of statements) {
-    if (!allowsAction(s, 'sts:AssumeRoleWithWebIdentity')) continue;
-    const federated = s.principals.Federated ?? [];
-    if (federated.length > 0 && federated.every(f => f === 'cognito-identity.amazonaws.com')) continue;
+  for (const s of trustStatements(node)) {
+    if (!isOidc(s)) continue;
     applicable = true;
-    const subjects = conditionKeys(s).filter(c => /:sub$/i.test(c.key) && (c.operator === 'StringEquals' || c.operator === 'StringLike'));
-    if (subjects.length === 0) return NagRuleCompliance.NON_COMPLIANT;
-    if (subjects.some(c => c.values.length === 0 || c.values.some(v => UNSCOPED_SUBJECT.test(v)))) return NagRuleCompliance.NON_COMPLIANT;
+    const verdict = subjectVerdict(s, issuerOf(s));
+    if (verdict.scope >= SubjectScope.UNRESOLVED) findings.push(...verdict.findings);
   }
-  return applicable ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+  return applicable ? findingsOr(findings, NagRuleCompliance.COMPLIANT) : NagRuleCompliance.NOT_APPLICABLE;
 }, 'name', { value: parse(__filename).name });

@@ -1,0 +1,25 @@
+import { parse } from 'path';
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { resolvedProperty } from '../stack-index';
+import { isOidc, trustStatements } from '../trust-statements';
+
+/** One hour, in seconds. */
+const ONE_HOUR = 3600;
+
+/**
+ * A role that machines assume through OIDC federation (`sts:AssumeRoleWithWebIdentity`,
+ * other than Cognito identity pools) keeps `MaxSessionDuration` at one hour or less. A CI
+ * job or pod re-federates cheaply; a leaked session should not outlive it by hours.
+ *
+ * Findings: `MaxSessionDuration::<seconds>`, or `Unresolved::MaxSessionDuration` when it is only known at deploy time.
+ * @param node the CfnResource to check
+ */
+export default Object.defineProperty((node: CfnResource): NagRuleResult => {
+  if (!trustStatements(node).some(isOidc)) return NagRuleCompliance.NOT_APPLICABLE;
+  const max = resolvedProperty(node, 'MaxSessionDuration');
+  if (max === undefined) return NagRuleCompliance.COMPLIANT;
+  const seconds = typeof max === 'number' ? max : typeof max === 'string' && /^\d+$/.test(max) ? Number(max) : undefined;
+  if (seconds === undefined) return ['Unresolved::MaxSessionDuration'];
+  return seconds > ONE_HOUR ? [`MaxSessionDuration::${seconds}`] : NagRuleCompliance.COMPLIANT;
+}, 'name', { value: parse(__filename).name });
