@@ -7,9 +7,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { CLUSTER_NAME } from './kubernetes-validation';
+import { validateClusterName } from './kubernetes-validation';
 import { ErrorSite, fail } from '../core/errors';
-import { quote, validateNoDuplicates, validateNotEmpty } from '../core/validation';
+import { validateNoDuplicates, validateNotEmpty } from '../core/validation';
 
 /** Options for {@link AddonPolicy.ebsCsiDriver}. */
 export interface EbsCsiDriverPolicyOptions {
@@ -153,20 +153,25 @@ export abstract class AddonPolicy {
           why: NO_RESOURCE_LEVEL,
         },
         { actions: ['ec2:CreateSnapshot', 'ec2:ModifyVolume'], resources: [volumes], why: anyVolume },
+        {
+          actions: ['ec2:CopyVolumes'],
+          resources: [arn(scope, 'ec2', 'volume/vol-*')],
+          why: 'the source of a copy is any existing volume (vol-*) a PersistentVolume names; the new volume (volume/*) only with the driver\'s tags',
+        },
         { actions: ['ec2:AttachVolume', 'ec2:DetachVolume'], resources: [volumes, instances], why: anyVolume },
         { actions: ['ec2:CreateVolume', 'ec2:EnableFastSnapshotRestores'], resources: [snapshots], why: 'volumes are restored from any snapshot a VolumeSnapshotContent names; narrowed to this region' },
         {
           actions: ['ec2:CreateTags'],
           resources: [volumes, snapshots],
-          conditions: { StringEquals: { 'ec2:CreateAction': ['CreateVolume', 'CreateSnapshot'] } },
+          conditions: { StringEquals: { 'ec2:CreateAction': ['CreateVolume', 'CreateSnapshot', 'CopyVolumes'] } },
           why: tagged,
         },
         { actions: ['ec2:DeleteTags'], resources: [volumes, snapshots], why: anyVolume },
-        ...tagConditions('ec2:CreateVolume', volumes, 'aws:RequestTag', { 'ebs.csi.aws.com/cluster': 'true', 'CSIVolumeName': '*' }, tagged),
-        ...tagConditions('ec2:DeleteVolume', volumes, 'ec2:ResourceTag',
+        ...tagConditions(['ec2:CreateVolume', 'ec2:CopyVolumes'], volumes, 'aws:RequestTag', { 'ebs.csi.aws.com/cluster': 'true', 'CSIVolumeName': '*' }, tagged),
+        ...tagConditions(['ec2:DeleteVolume'], volumes, 'ec2:ResourceTag',
           { 'ebs.csi.aws.com/cluster': 'true', 'CSIVolumeName': '*', 'kubernetes.io/created-for/pvc/name': '*' }, tagged),
-        ...tagConditions('ec2:CreateSnapshot', snapshots, 'aws:RequestTag', { 'CSIVolumeSnapshotName': '*', 'ebs.csi.aws.com/cluster': 'true' }, tagged),
-        ...tagConditions('ec2:DeleteSnapshot', snapshots, 'ec2:ResourceTag', { 'CSIVolumeSnapshotName': '*', 'ebs.csi.aws.com/cluster': 'true' }, tagged),
+        ...tagConditions(['ec2:CreateSnapshot'], snapshots, 'aws:RequestTag', { 'CSIVolumeSnapshotName': '*', 'ebs.csi.aws.com/cluster': 'true' }, tagged),
+        ...tagConditions(['ec2:DeleteSnapshot'], snapshots, 'ec2:ResourceTag', { 'CSIVolumeSnapshotName': '*', 'ebs.csi.aws.com/cluster': 'true' }, tagged),
       ];
       const keys = (options.kmsKeys ?? []).map(k => k.keyArn);
       if (keys.length > 0) {
@@ -396,11 +401,7 @@ export abstract class AddonPolicy {
   public static clusterAutoscaler(options: ClusterAutoscalerPolicyOptions): AddonPolicy {
     const site = siteFor('clusterAutoscaler');
     validateNotEmpty(site, 'clusterNames', options.clusterNames, 'give the names of the clusters whose node groups the autoscaler resizes');
-    for (const name of options.clusterNames) {
-      if (!Token.isUnresolved(name) && !CLUSTER_NAME.test(name)) {
-        fail(site, 'clusterNames', `${quote(name)} is not an EKS cluster name`, 'use 1-100 letters, digits, \'-\' or \'_\', starting with a letter or digit');
-      }
-    }
+    options.clusterNames.forEach(name => validateClusterName(site, 'clusterNames', name));
     validateNoDuplicates(site, 'clusterNames', options.clusterNames);
     return new CatalogPolicy('cluster-autoscaler', 'ClusterAutoscaler', scope => {
       const groups = arn(scope, 'autoscaling', 'autoScalingGroup:*:autoScalingGroupName/*');
@@ -535,7 +536,8 @@ export abstract class AddonPolicy {
    * exceed the 6,144-character quota of a managed policy (the Load Balancer Controller).
    * Statements that must keep a wildcard resource carry an `AwsSolutions-IAM5`
    * acknowledgement stating why. Attaching the same controller's policy to the same role
-   * again returns the policies attached first.
+   * again returns the policies attached first when it renders the same statements, and
+   * throws when it was built with other arguments (whose permissions would be dropped).
    *
    * @returns the managed policies, in order
    */
@@ -553,12 +555,19 @@ class CatalogPolicy extends AddonPolicy {
 
   public attachTo(role: iam.IRole): iam.ManagedPolicy[] {
     const id = `${this.id}Policy`;
+    const stack = Stack.of(role);
+    const grants = this.grants(role);
+    const rendered = JSON.stringify(grants.map(g => stack.resolve(toStatement(g).toStatementJson())));
     const existing = role.node.tryFindChild(id);
     if (existing instanceof iam.ManagedPolicy) {
-      return role.node.children.filter((c): c is iam.ManagedPolicy => c instanceof iam.ManagedPolicy && c.node.id.startsWith(id));
+      if (ATTACHED.get(existing) !== rendered) {
+        fail({ kind: 'AddonPolicy', path: role.node.path }, 'attachTo',
+          `the role already has the ${this.controller} policy with other statements (built with other arguments), which this call would silently drop`,
+          `attach the ${this.controller} policy once per role, built with all its arguments (every key, zone, bucket or cluster)`);
+      }
+      return role.node.children.filter((c): c is iam.ManagedPolicy => c instanceof iam.ManagedPolicy && (c.node.id === id || new RegExp(`^${id}\\d+$`).test(c.node.id)));
     }
     const policies: iam.ManagedPolicy[] = [];
-    const stack = Stack.of(role);
     let size = 0;
     let chunk: Grant[] = [];
     const flush = () => {
@@ -572,7 +581,7 @@ class CatalogPolicy extends AddonPolicy {
       chunk = [];
       size = 0;
     };
-    for (const grant of this.grants(role)) {
+    for (const grant of grants) {
       // Over-estimates the deployed size: unresolved ARNs are longer than their values.
       const length = JSON.stringify(stack.resolve(toStatement(grant).toStatementJson())).length;
       if (chunk.length > 0 && size + length > MANAGED_POLICY_SIZE) flush();
@@ -580,9 +589,13 @@ class CatalogPolicy extends AddonPolicy {
       size += length;
     }
     flush();
+    ATTACHED.set(policies[0], rendered);
     return policies;
   }
 }
+
+/** The rendered statements each first policy of a catalog attachment was built from. */
+const ATTACHED = new WeakMap<iam.ManagedPolicy, string>();
 
 function toStatement(grant: Grant): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: grant.actions, resources: grant.resources, conditions: grant.conditions as any });
@@ -626,9 +639,9 @@ function arn(scope: IConstruct, service: string, resource: string, options: { ac
 }
 
 /** One statement per tag, as the published policies do (any one tag qualifies). */
-function tagConditions(action: string, resource: string, prefix: string, tags: Record<string, string>, why: string): Grant[] {
+function tagConditions(actions: string[], resource: string, prefix: string, tags: Record<string, string>, why: string): Grant[] {
   return Object.entries(tags).map(([tag, value]) => ({
-    actions: [action],
+    actions,
     resources: [resource],
     conditions: { [value.includes('*') ? 'StringLike' : 'StringEquals']: { [`${prefix}/${tag}`]: value } },
     why,

@@ -10,6 +10,13 @@ import { quote, validateNoDuplicates, validateRoleArn } from '../core/validation
 /** Access policies that give administrator rights over the whole cluster when cluster-scoped. */
 const ADMIN_POLICIES = ['AmazonEKSClusterAdminPolicy', 'AmazonEKSAdminPolicy'];
 
+/**
+ * Access policies that can create pods and service accounts and edit RBAC (Admin) or
+ * workloads (Edit): in `kube-system`, where the control plane add-ons and their privileged
+ * service accounts live, that is cluster administration in practice.
+ */
+const KUBE_SYSTEM_ADMIN_POLICIES = ['AmazonEKSAdminPolicy', 'AmazonEKSEditPolicy'];
+
 /** Properties for a {@link ClusterAccess}. */
 export interface ClusterAccessProps {
   /**
@@ -40,8 +47,10 @@ export interface ClusterAccessProps {
   readonly accessPolicies: eksv2.IAccessPolicy[];
 
   /**
-   * Allow `AmazonEKSClusterAdminPolicy`, or `AmazonEKSAdminPolicy` at cluster scope:
-   * full control of every namespace and of the cluster's own objects. Leaves a warning.
+   * Allow `AmazonEKSClusterAdminPolicy`, `AmazonEKSAdminPolicy` at cluster scope, or
+   * `AmazonEKSAdminPolicy` / `AmazonEKSEditPolicy` in the `kube-system` namespace (whose
+   * privileged service accounts and add-ons give control of the whole cluster): full
+   * control of every namespace and of the cluster's own objects. Leaves a warning.
    *
    * @default false
    */
@@ -72,7 +81,11 @@ export class ClusterAccess extends Resource {
   /** The access entry. */
   public readonly accessEntry: eksv2.IAccessEntry;
 
-  /** The access entry ARN. @attribute */
+  /**
+   * The access entry ARN.
+   *
+   * @attribute
+   */
   public readonly accessEntryArn: string;
 
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
@@ -89,6 +102,7 @@ export class ClusterAccess extends Resource {
     }
     const names: string[] = [];
     let clusterAdmin = false;
+    let readsSecrets = false;
     for (const policy of props.accessPolicies) {
       const name = /cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policy.policy)?.[1] ?? policy.policy;
       const scopeType = policy.accessScope.type;
@@ -110,6 +124,15 @@ export class ClusterAccess extends Resource {
             'scope a narrower policy to namespaces, or set allowClusterAdmin: true to opt in');
         }
       }
+      const inKubeSystem = scopeType === eksv2.AccessScopeType.NAMESPACE && !Token.isUnresolved(namespaces) && namespaces.includes('kube-system');
+      if (KUBE_SYSTEM_ADMIN_POLICIES.includes(name) && inKubeSystem) {
+        clusterAdmin = true;
+        if (!props.allowClusterAdmin) {
+          fail(site, 'accessPolicies', `${quote(name)} in the 'kube-system' namespace gives full control of the cluster (its service accounts and add-ons are privileged)`,
+            'leave kube-system out of the namespaces, or set allowClusterAdmin: true to opt in');
+        }
+      }
+      if (name === 'AmazonEKSAdminViewPolicy' && scopeType === eksv2.AccessScopeType.CLUSTER) readsSecrets = true;
       names.push(name);
     }
     validateNoDuplicates(site, 'accessPolicies', names);
@@ -129,6 +152,10 @@ export class ClusterAccess extends Resource {
     if (clusterAdmin) {
       Annotations.of(this).addWarningV2('cdk-access-patterns:clusterAdmin',
         `${props.role.node.path} gets full control of the cluster (allowClusterAdmin); prefer namespace-scoped access policies.`);
+    }
+    if (readsSecrets) {
+      Annotations.of(this).addWarningV2('cdk-access-patterns:clusterAdminView',
+        `${props.role.node.path} gets AmazonEKSAdminViewPolicy at cluster scope, which reads every Secret of every namespace; prefer AmazonEKSViewPolicy, or namespace scope.`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -9,7 +9,7 @@ import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustPolicy } from '../core/trust-policy';
 import { quote, validateArn, validateNoDuplicates } from '../core/validation';
-import { addWebIdentityStatement, oidcProviderArn } from '../core/web-identity';
+import { addWebIdentityStatement, issuerOf, oidcProviderArn } from '../core/web-identity';
 
 /** An EKS issuer: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32 upper-case letters and digits>`. */
 const EKS_ISSUER = /^https:\/\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-Z]{32}$/;
@@ -63,7 +63,7 @@ class ResolvedIrsaCluster extends IrsaCluster {
       fail(site, 'clusters', `${quote(url)} is not an EKS OIDC issuer URL`,
         'give the cluster\'s issuer, e.g. \'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE\' (aws eks describe-cluster --query cluster.identity.oidc.issuer)');
     }
-    const issuer = Token.isUnresolved(url) ? Fn.select(1, Fn.split('https://', url)) : url.slice('https://'.length);
+    const issuer = issuerOf(site, 'clusters', url);
     if (this.providerArn !== undefined) {
       const parts = validateArn(site, 'clusters', this.providerArn, {
         service: 'iam', resource: /^oidc-provider\/.+/, example: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',

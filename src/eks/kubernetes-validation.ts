@@ -6,10 +6,18 @@ import { quote } from '../core/validation';
 /** Validation of Kubernetes names (internal). */
 
 /** An EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit. */
-export const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** An EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit. */
+export function validateClusterName(site: ErrorSite, prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!CLUSTER_NAME.test(value)) {
+    fail(site, prop, `${quote(value)} is not an EKS cluster name`, 'use 1-100 letters, digits, \'-\' or \'_\', starting with a letter or digit');
+  }
+}
 
 /** A namespace name: an RFC 1123 label, 1-63 characters. */
 export function validateNamespace(site: ErrorSite, prop: string, value: string): void {

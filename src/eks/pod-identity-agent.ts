@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -44,7 +45,7 @@ export class PodIdentityAgent extends Construct {
   public static of(cluster: eksRefs.IClusterRef, options: PodIdentityAgentOptions = {}): PodIdentityAgent {
     const stack = Stack.of(cluster);
     const name = cluster.clusterRef.clusterName;
-    const id = `PodIdentityAgent${Token.isUnresolved(name) ? Names.nodeUniqueId(cluster.node) : name.replace(/[^A-Za-z0-9]/g, '')}`;
+    const id = `PodIdentityAgent${Token.isUnresolved(name) ? Names.nodeUniqueId(cluster.node) : idOf(name)}`;
     const site = siteOf('PodIdentityAgent', stack, id);
     if (cluster instanceof eks.FargateCluster || (cluster as unknown) instanceof eksv2.FargateCluster) {
       fail(site, 'cluster', `${cluster.node.path} is a Fargate cluster, and the EKS Pod Identity agent does not run on Fargate`,
@@ -57,6 +58,14 @@ export class PodIdentityAgent extends Construct {
         'leave the options out for a cluster of this app, or override them on cluster.eksPodIdentityAgent');
     }
     if (existing instanceof PodIdentityAgent) {
+      if (existing.clusterName !== name) {
+        fail(site, 'cluster', `the construct id ${id} already holds the agent of the cluster ${quote(existing.clusterName)}, not ${quote(name)}`,
+          'call PodIdentityAgent.of() for one of the two clusters from another stack');
+      }
+      if (options.preserveOnDelete !== undefined && options.preserveOnDelete !== existing.preserveOnDelete) {
+        fail(site, 'preserveOnDelete', `the cluster's agent already has preserveOnDelete ${existing.preserveOnDelete}, not ${options.preserveOnDelete}`,
+          'give preserveOnDelete once, on the first PodIdentityAgent.of() call');
+      }
       if (options.addonVersion !== undefined && options.addonVersion !== existing.addonVersion) {
         fail(site, 'addonVersion', `the cluster's agent already has version ${quote(existing.addonVersion ?? 'default')}, not ${quote(options.addonVersion)}`,
           'give the version once, on the first PodIdentityAgent.of() call');
@@ -68,15 +77,27 @@ export class PodIdentityAgent extends Construct {
     return new PodIdentityAgent(stack, id, name, options, l2?.addonArn);
   }
 
-  /** The add-on ARN. @attribute */
+  /**
+   * The add-on ARN.
+   *
+   * @attribute
+   */
   public readonly addonArn: string;
 
   /** The pinned add-on version, if any. */
   public readonly addonVersion?: string;
 
+  /** The name of the cluster the agent runs on. */
+  public readonly clusterName: string;
+
+  /** Whether the agent's Kubernetes resources stay on the cluster when the add-on is deleted. */
+  private readonly preserveOnDelete: boolean;
+
   private constructor(scope: Construct, id: string, clusterName: string, options: PodIdentityAgentOptions, existingAddonArn?: string) {
     super(scope, id);
     this.addonVersion = options.addonVersion;
+    this.clusterName = clusterName;
+    this.preserveOnDelete = options.preserveOnDelete ?? false;
     if (existingAddonArn !== undefined) {
       this.addonArn = existingAddonArn;
       return;
@@ -89,4 +110,15 @@ export class PodIdentityAgent extends Construct {
     });
     this.addonArn = addon.attrArn;
   }
+}
+
+/**
+ * The construct id part of a cluster name: the name itself when it holds only letters and
+ * digits (the id it always had), else the name without '-' and '_' and a hash of the full
+ * name, so that 'my-cluster', 'my_cluster' and 'mycluster' get different agents.
+ */
+function idOf(clusterName: string): string {
+  const plain = clusterName.replace(/[^A-Za-z0-9]/g, '');
+  if (plain === clusterName) return plain;
+  return `${plain}${createHash('sha256').update(clusterName).digest('hex').slice(0, 8).toUpperCase()}`;
 }

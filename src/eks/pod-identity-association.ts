@@ -4,12 +4,18 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { CLUSTER_NAME, validateNamespace, validateServiceAccountName } from './kubernetes-validation';
-import { fail, siteOf } from '../core/errors';
-import { quote } from '../core/validation';
+import { validateClusterName, validateNamespace, validateServiceAccountName } from './kubernetes-validation';
+import { PodIdentityRole } from './pod-identity-role';
+import { ErrorSite, fail, siteOf } from '../core/errors';
+import { TrustCondition } from '../core/trust-condition';
+import { TrustPolicy } from '../core/trust-policy';
+import { parseArn, quote } from '../core/validation';
 
-/** Properties for a {@link PodIdentityAssociation}. */
-export interface PodIdentityAssociationProps {
+/**
+ * Options for {@link PodIdentityRole.associate}: an association without its role. The
+ * base of {@link PodIdentityAssociationProps}.
+ */
+export interface PodIdentityRoleAssociateOptions {
   /**
    * The cluster, by name (it may be imported or defined elsewhere). Give either
    * `clusterName` or `cluster`.
@@ -33,12 +39,10 @@ export interface PodIdentityAssociationProps {
   /** The service account the pods run as. */
   readonly serviceAccountName: string;
 
-  /** The role the pods get (in the cluster's account), usually a {@link PodIdentityRole}. */
-  readonly role: iam.IRole;
-
   /**
    * A role in another account that EKS assumes with the `role`'s session (role chaining),
-   * for cross-account access. When it is an `iam.Role` of the same account and region in
+   * for cross-account access. The `role` gets an identity policy allowing `sts:AssumeRole`
+   * (+ `sts:TagSession`) on it. When it is an `iam.Role` of the same account and region in
    * this app, its trust policy gets the statement EKS needs: the `role` with
    * `sts:AssumeRole` + `sts:TagSession` and the association's `sts:ExternalId`.
    *
@@ -49,11 +53,21 @@ export interface PodIdentityAssociationProps {
 
   /**
    * Do not add the `kubernetes-*` and `eks-cluster-*` session tags. Roles that scope their
-   * trust with `aws:RequestTag` conditions then refuse the association's sessions.
+   * trust with `aws:RequestTag` conditions then refuse the association's sessions (refused
+   * at synth for a {@link PodIdentityRole} with `clusterArns` or `serviceAccounts`).
    *
    * @default false
    */
   readonly disableSessionTags?: boolean;
+}
+
+/** Properties for a {@link PodIdentityAssociation}. */
+export interface PodIdentityAssociationProps extends PodIdentityRoleAssociateOptions {
+  /**
+   * The role the pods get (in the cluster's account), usually a {@link PodIdentityRole},
+   * whose `clusterArns` and `serviceAccounts` must then admit this association.
+   */
+  readonly role: iam.IRole;
 }
 
 /**
@@ -70,15 +84,25 @@ export interface PodIdentityAssociationProps {
  * });
  */
 export class PodIdentityAssociation extends Resource {
-  /** The association ARN. @attribute */
+  /**
+   * The association ARN.
+   *
+   * @attribute
+   */
   public readonly associationArn: string;
 
-  /** The association id. @attribute */
+  /**
+   * The association id.
+   *
+   * @attribute
+   */
   public readonly associationId: string;
 
   /**
    * The external id EKS passes when it assumes the target role; the target role's trust
-   * must require it. @attribute
+   * must require it.
+   *
+   * @attribute
    */
   public readonly externalId: string;
 
@@ -93,27 +117,34 @@ export class PodIdentityAssociation extends Resource {
         'use an IrsaRole for pods on Fargate, or run the pods on EC2 nodes');
     }
     const clusterName = props.clusterName ?? props.cluster!.clusterRef.clusterName;
-    if (!Token.isUnresolved(clusterName) && !CLUSTER_NAME.test(clusterName)) {
-      fail(site, 'clusterName', `${quote(clusterName)} is not an EKS cluster name`, 'use 1-100 letters, digits, \'-\' or \'_\', starting with a letter or digit');
-    }
+    validateClusterName(site, 'clusterName', clusterName);
     validateNamespace(site, 'serviceAccountNamespace', props.serviceAccountNamespace);
     validateServiceAccountName(site, 'serviceAccountName', props.serviceAccountName);
+    if (props.role instanceof PodIdentityRole) validateAgainstRole(site, scope, props, clusterName, props.role);
     super(scope, id);
 
     const targetInReach = props.targetRole !== undefined && this.inReach(props.targetRole);
+    const targetArn = props.targetRole === undefined ? undefined
+      : targetInReach ? this.namedRoleArn(props.targetRole as iam.Role) : props.targetRole.roleArn;
     const resource = new eks.CfnPodIdentityAssociation(this, 'Resource', {
       clusterName,
       namespace: props.serviceAccountNamespace,
       serviceAccount: props.serviceAccountName,
       roleArn: props.role.roleArn,
-      targetRoleArn: targetInReach ? this.namedRoleArn(props.targetRole as iam.Role) : props.targetRole?.roleArn,
+      targetRoleArn: targetArn,
       disableSessionTags: props.disableSessionTags,
     });
     this.associationArn = resource.attrAssociationArn;
     this.associationId = resource.attrAssociationId;
     this.externalId = resource.attrExternalId;
 
-    if (props.targetRole) this.trustFromTargetRole(props.role, props.targetRole, targetInReach, props.disableSessionTags ?? false);
+    if (props.targetRole && targetArn !== undefined) {
+      const actions = props.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'];
+      // Role chaining needs both sides: the association's role may assume the target role ...
+      iam.Grant.addToPrincipal({ grantee: props.role, actions, resourceArns: [targetArn] });
+      // ... and the target role trusts it.
+      this.trustFromTargetRole(props.role, props.targetRole, targetInReach, actions);
+    }
   }
 
   /** Whether the target role is a role of this app whose trust policy can reference the association. */
@@ -142,17 +173,82 @@ export class PodIdentityAssociation extends Resource {
   }
 
   /** Adds the statement EKS needs to the target role's trust, when the target role is in reach. */
-  private trustFromTargetRole(source: iam.IRole, target: iam.IRole, inReach: boolean, sessionTagsDisabled: boolean): void {
+  private trustFromTargetRole(source: iam.IRole, target: iam.IRole, inReach: boolean, actions: string[]): void {
     if (!inReach || !(target instanceof iam.Role) || !target.assumeRolePolicy) {
       Annotations.of(this).addWarningV2('cdk-access-patterns:podIdentityTargetTrust',
         `The target role ${target.node.path} is not a role of this app in the same environment, so its trust policy is not updated here: `
         + 'it must trust the association\'s role with sts:AssumeRole and sts:TagSession, requiring sts:ExternalId = the association\'s ExternalId.');
       return;
     }
+    const principals = [new iam.ArnPrincipal(source.roleArn)];
+    const trust = trustPolicyOf(target);
+    if (trust) {
+      // A pattern role of this library: through its trust builder, which validates and measures it.
+      trust.addStatement({ principals, actions, conditions: [TrustCondition.stringEquals('sts:ExternalId', [this.externalId])] });
+      return;
+    }
     target.assumeRolePolicy.addStatements(new iam.PolicyStatement({
-      principals: [new iam.ArnPrincipal(source.roleArn)],
-      actions: sessionTagsDisabled ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'],
+      principals,
+      actions,
       conditions: { StringEquals: { 'sts:ExternalId': this.externalId } },
     }));
   }
+}
+
+/** The trust builder of one of this library's pattern roles (its protected `trust`), if any. */
+function trustPolicyOf(role: iam.Role): TrustPolicy | undefined {
+  const trust = (role as unknown as { trust?: unknown }).trust;
+  return trust instanceof TrustPolicy && trust.role === role ? trust : undefined;
+}
+
+/**
+ * Refuses an association whose sessions the PodIdentityRole's trust would refuse at run
+ * time: no session tags while the trust checks them, or a service account or cluster the
+ * trust does not list. Values that are tokens are not compared.
+ */
+function validateAgainstRole(
+  site: ErrorSite, scope: Construct, props: PodIdentityAssociationProps, clusterName: string, role: PodIdentityRole,
+): void {
+  const clusterArns = role._clusterArns;
+  const serviceAccounts = role._serviceAccounts;
+  if (props.disableSessionTags && (clusterArns !== undefined || serviceAccounts !== undefined)) {
+    const scopedBy = clusterArns ? 'clusterArns' : 'serviceAccounts';
+    fail(site, 'disableSessionTags',
+      `${role.node.path} admits only sessions tagged with its ${scopedBy} (aws:RequestTag), and disableSessionTags removes the tags, so EKS could never assume it`,
+      'leave disableSessionTags out, or use a PodIdentityRole without clusterArns and serviceAccounts');
+  }
+  const namespace = props.serviceAccountNamespace;
+  const name = props.serviceAccountName;
+  if (serviceAccounts !== undefined && !Token.isUnresolved(namespace) && !Token.isUnresolved(name)) {
+    const admitted = serviceAccounts.some(sa => Token.isUnresolved(sa.serviceAccountNamespace) || Token.isUnresolved(sa.serviceAccountName)
+      || (sa.serviceAccountNamespace === namespace && sa.serviceAccountName === name));
+    if (!admitted) {
+      fail(site, 'serviceAccountName', `${quote(`${namespace}:${name}`)} is not among the serviceAccounts of ${role.node.path} (${serviceAccounts.map(sa => quote(`${sa.serviceAccountNamespace}:${sa.serviceAccountName}`)).join(', ')}), whose trust would refuse it`,
+        'associate a service account the role lists, or add it to the role\'s serviceAccounts');
+    }
+  }
+  if (clusterArns !== undefined && !Token.isUnresolved(clusterName) && !clusterArns.some(a => Token.isUnresolved(a))) {
+    const stack = Stack.of(scope);
+    const given = props.cluster === undefined ? undefined : props.cluster.clusterRef.clusterArn;
+    const parts = given !== undefined && !Token.isUnresolved(given) ? parseArn(given) : undefined;
+    const account = parts?.account ?? (Token.isUnresolved(stack.account) ? undefined : stack.account);
+    const region = parts?.region ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+    const admitted = clusterArns.some(a => {
+      const p = parseArn(a);
+      return p !== undefined && globMatches(p.resource, `cluster/${clusterName}`)
+        && (account === undefined || globMatches(p.account, account)) && (region === undefined || globMatches(p.region, region));
+    });
+    if (!admitted) {
+      const where = [region, account].filter(x => x !== undefined).join(', ');
+      fail(site, props.cluster === undefined ? 'clusterName' : 'cluster',
+        `the cluster ${quote(clusterName)}${where ? ` (${where})` : ''} is not among the clusterArns of ${role.node.path} (${clusterArns.map(quote).join(', ')}), whose trust would refuse it`,
+        'associate a cluster the role lists, or add its ARN to the role\'s clusterArns');
+    }
+  }
+}
+
+/** Whether `value` matches an IAM `StringLike` pattern (`*` and `?`). */
+function globMatches(pattern: string, value: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`).test(value);
 }

@@ -1,10 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { ServiceAccount } from './kubernetes';
 import { validateServiceAccounts } from './kubernetes-validation';
-import { PodIdentityAssociation } from './pod-identity-association';
+import { PodIdentityAssociation, PodIdentityRoleAssociateOptions } from './pod-identity-association';
 import { siteOf } from '../core/errors';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
@@ -39,44 +38,6 @@ export interface PodIdentityRoleProps extends PatternRoleProps {
   readonly serviceAccounts?: ServiceAccount[];
 }
 
-/** Options for {@link PodIdentityRole.associate}. */
-export interface PodIdentityRoleAssociateOptions {
-  /**
-   * The cluster, by name.
-   *
-   * @default - use `cluster`
-   */
-  readonly clusterName?: string;
-
-  /**
-   * The cluster: an `aws-eks` or `aws-eks-v2` cluster, or one imported with
-   * `eks.CfnCluster.fromClusterName`.
-   *
-   * @default - use `clusterName`
-   */
-  readonly cluster?: eksRefs.IClusterRef;
-
-  /** The namespace of the service account. */
-  readonly serviceAccountNamespace: string;
-
-  /** The service account the pods run as. */
-  readonly serviceAccountName: string;
-
-  /**
-   * A role in another account that EKS assumes with this role's session.
-   *
-   * @default - none
-   */
-  readonly targetRole?: iam.IRole;
-
-  /**
-   * Do not add session tags.
-   *
-   * @default false
-   */
-  readonly disableSessionTags?: boolean;
-}
-
 /**
  * A role that pods get through EKS Pod Identity: trusted by `pods.eks.amazonaws.com`
  * (`sts:AssumeRole` + `sts:TagSession`) for the source account, optionally scoped to
@@ -92,6 +53,20 @@ export interface PodIdentityRoleAssociateOptions {
 export class PodIdentityRole extends iam.Role {
   /** The trust policy builder of this role. */
   protected readonly trust: TrustPolicy;
+
+  /**
+   * The clusters the trust admits (`aws:RequestTag/eks-cluster-arn`), if scoped.
+   *
+   * @internal
+   */
+  public readonly _clusterArns?: string[];
+
+  /**
+   * The service accounts the trust admits (`aws:RequestTag/kubernetes-*`), if scoped.
+   *
+   * @internal
+   */
+  public readonly _serviceAccounts?: ServiceAccount[];
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     const site = siteOf('PodIdentityRole', scope, id);
@@ -109,6 +84,8 @@ export class PodIdentityRole extends iam.Role {
     }
     super(scope, id, roleProps);
 
+    this._clusterArns = props.clusterArns ? [...props.clusterArns] : undefined;
+    this._serviceAccounts = props.serviceAccounts ? props.serviceAccounts.map(sa => ({ ...sa })) : undefined;
     this.trust = attachTrustPolicy(this, 'PodIdentityRole', props);
     const source = props.sourceAccount ?? Stack.of(this).account;
     const base = [TrustCondition.stringEquals('aws:SourceAccount', [source])];

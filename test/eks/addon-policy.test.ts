@@ -75,6 +75,9 @@ describe('AddonPolicy', () => {
         ['ec2:CreateSnapshot', snapshot, { 'aws:RequestTag/CSIVolumeSnapshotName': 'snap' }, 'arn:aws:ec2:eu-west-1::snapshot/snap-0123'],
         ['ec2:DeleteSnapshot', snapshot, { 'ec2:ResourceTag/ebs.csi.aws.com/cluster': 'true' }, 'arn:aws:ec2:eu-west-1::snapshot/snap-0123'],
         ['ec2:CreateTags', volume, { 'ec2:CreateAction': 'CreateVolume' }, otherAccountVolume],
+        ['ec2:CopyVolumes', volume, {}, otherAccountVolume],
+        ['ec2:CopyVolumes', `arn:aws:ec2:us-east-1:${A}:volume/*`, { 'aws:RequestTag/ebs.csi.aws.com/cluster': 'true' }, `arn:aws:ec2:us-east-1:${O}:volume/*`],
+        ['ec2:CreateTags', volume, { 'ec2:CreateAction': 'CopyVolumes' }, otherRegionVolume],
         ['kms:CreateGrant', KEY, { 'kms:GrantIsForAWSResource': 'true' }, OTHER_KEY],
         ['kms:GenerateDataKeyWithoutPlaintext', KEY, {}, OTHER_KEY],
         ['kms:Decrypt', KEY, {}, OTHER_KEY],
@@ -310,7 +313,23 @@ describe('AddonPolicy', () => {
     const stack = newStack();
     const role = controllerRole(stack);
     const first = AddonPolicy.awsLoadBalancerController().attachTo(role);
+    expect(first.length).toBeGreaterThan(1);
     expect(AddonPolicy.awsLoadBalancerController().attachTo(role)).toEqual(first);
+    const key = kms.Key.fromKeyArn(stack, 'Key', KEY);
+    const ebs = AddonPolicy.ebsCsiDriver({ kmsKeys: [key] }).attachTo(role);
+    expect(AddonPolicy.ebsCsiDriver({ kmsKeys: [key] }).attachTo(role)).toEqual(ebs);
+  });
+
+  test('attaching the same controller again with other arguments is refused, not silently dropped', () => {
+    // GIVEN
+    const stack = newStack();
+    const role = controllerRole(stack);
+    AddonPolicy.ebsCsiDriver().attachTo(role);
+    // WHEN / THEN
+    expect(() => AddonPolicy.ebsCsiDriver({ kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', KEY)] }).attachTo(role))
+      .toThrow(/Invalid AddonPolicy 'Controllers\/Controller' prop 'attachTo': the role already has the aws-ebs-csi-driver policy with other statements/);
+    AddonPolicy.clusterAutoscaler({ clusterNames: ['prod'] }).attachTo(role);
+    expect(() => AddonPolicy.clusterAutoscaler({ clusterNames: ['prod', 'dev'] }).attachTo(role)).toThrow(/prop 'attachTo'/);
   });
 
   test('toPolicyDocument gives the statements for any other use', () => {

@@ -77,6 +77,37 @@ describe('ClusterAccess', () => {
     t.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  test('edit in kube-system with allowClusterAdmin is accepted with the cluster-admin warning; view in kube-system needs no opt-in', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'R', `arn:aws:iam::${TEST_ACCOUNT}:role/operators`);
+    const cluster = eks.CfnCluster.fromClusterName(stack, 'Prod', 'prod');
+    new ClusterAccess(stack, 'Operators', {
+      cluster,
+      role,
+      allowClusterAdmin: true,
+      accessPolicies: [eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSEditPolicy', { accessScopeType: eksv2.AccessScopeType.NAMESPACE, namespaces: ['kube-system'] })],
+    });
+    new ClusterAccess(stack, 'Viewers', { cluster, role, accessPolicies: [view(['kube-system'])] });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Workloads/Operators', Match.stringLikeRegexp('gets full control of the cluster'));
+    annotations.hasNoWarning('/Workloads/Viewers', Match.anyValue());
+  });
+
+  test('AmazonEKSAdminViewPolicy at cluster scope leaves a warning: it reads every Secret', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'R', `arn:aws:iam::${TEST_ACCOUNT}:role/auditors`);
+    const cluster = eks.CfnCluster.fromClusterName(stack, 'Prod', 'prod');
+    new ClusterAccess(stack, 'Auditors', {
+      cluster, role, accessPolicies: [eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminViewPolicy', { accessScopeType: eksv2.AccessScopeType.CLUSTER })],
+    });
+    new ClusterAccess(stack, 'OrdersAuditors', {
+      cluster, role, accessPolicies: [eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminViewPolicy', { accessScopeType: eksv2.AccessScopeType.NAMESPACE, namespaces: ['orders'] })],
+    });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Workloads/Auditors', Match.stringLikeRegexp('AmazonEKSAdminViewPolicy at cluster scope, which reads every Secret'));
+    annotations.hasNoWarning('/Workloads/OrdersAuditors', Match.anyValue());
+  });
+
   test('keeps the access entry logical id when the policies change', () => {
     const ids = [[view(['orders'])], [view(['orders', 'billing'])]].map(accessPolicies => {
       const stack = newStack();
@@ -101,6 +132,10 @@ describe('ClusterAccess', () => {
       ['no policy', {}, [], /Invalid ClusterAccess 'Workloads\/Access' prop 'accessPolicies': no access policy is given/],
       ['cluster admin without opt-in', {}, [clusterAdmin], /prop 'accessPolicies': 'AmazonEKSClusterAdminPolicy' at cluster scope gives full control of the cluster; .*allowClusterAdmin: true/],
       ['admin at cluster scope without opt-in', {}, [eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', { accessScopeType: eksv2.AccessScopeType.CLUSTER })], /'AmazonEKSAdminPolicy' at cluster scope/],
+      ['admin in kube-system without opt-in', {}, [eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSAdminPolicy', { accessScopeType: eksv2.AccessScopeType.NAMESPACE, namespaces: ['orders', 'kube-system'] })],
+        /prop 'accessPolicies': 'AmazonEKSAdminPolicy' in the 'kube-system' namespace gives full control of the cluster.*allowClusterAdmin: true/],
+      ['edit in kube-system without opt-in', {}, [eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSEditPolicy', { accessScopeType: eksv2.AccessScopeType.NAMESPACE, namespaces: ['kube-system'] })],
+        /prop 'accessPolicies': 'AmazonEKSEditPolicy' in the 'kube-system' namespace gives full control of the cluster/],
       ['namespace scope without namespaces', {}, [view([])], /'AmazonEKSViewPolicy' has namespace scope but no namespace/],
       ['bad namespace', {}, [view(['Orders'])], /prop 'accessPolicies': 'Orders' is not a Kubernetes namespace name/],
       ['duplicate namespace', {}, [view(['orders', 'orders'])], /'orders' is listed more than once/],

@@ -32,18 +32,31 @@ function defaultKeyPolicy(keyArn: string): any {
 }
 
 /**
+ * A role trust policy that trusts the controller's account: the controller's identity
+ * policy alone then decides whether it may assume the role (in any account).
+ */
+function delegatingTrustPolicy(): any {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+  };
+}
+
+/**
  * Evaluates a request by the controller's role against its identity policy with
  * `@cloud-copilot/iam-simulate`; a simulator error fails the test. KMS keys get their
- * default key policy.
+ * default key policy, roles (`sts:`) a trust policy that delegates to the controller's account.
  */
 export async function simulateIdentity(
   document: any, action: string, resource: string, context: Record<string, string | string[]> = {},
 ): Promise<Decision> {
+  const resourcePolicy = action.startsWith('kms:') ? defaultKeyPolicy(resource)
+    : action.startsWith('sts:') ? delegatingTrustPolicy() : undefined;
   const response = await runSimulation({
     identityPolicies: [{ name: 'addon', policy: document }],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: action.startsWith('kms:') ? defaultKeyPolicy(resource) : undefined,
+    resourcePolicy,
     request: {
       action,
       principal: CONTROLLER,
@@ -55,4 +68,14 @@ export async function simulateIdentity(
     throw new Error(`simulation error for ${action} on ${resource}: ${JSON.stringify(response.errors)}`);
   }
   return response.overallResult === 'Allowed' ? 'Allowed' : 'Denied';
+}
+
+/** The statements of every inline policy (`AWS::IAM::Policy`) attached to a role, with intrinsics evaluated. */
+export function inlinePolicyDocument(stack: Stack, role: iam.IRole, overrides: Record<string, string> = {}): any {
+  const template = templateOf(stack);
+  const roleId = stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId);
+  const statements = Object.values(template.Resources)
+    .filter(r => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles ?? []).some((x: any) => x.Ref === roleId))
+    .flatMap(r => resolveIntrinsics(template, r.Properties.PolicyDocument, overrides).Statement);
+  return { Version: '2012-10-17', Statement: statements };
 }

@@ -1,7 +1,10 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { IrsaCluster, IrsaRole } from '../../src';
 import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
 import { nagFindings } from '../support/nag';
@@ -51,7 +54,51 @@ describe('IrsaRole', () => {
     });
   });
 
-  test('a cluster defined in the app: token keys go through CfnJson', () => {
+  describe('a cluster defined in the app: its issuer is only known at deploy time, so the condition keys go through CfnJson', () => {
+    async function expectOnlyTheServiceAccount(stack: Stack, role: IrsaRole, provider: iam.IOpenIdConnectProvider): Promise<void> {
+      const t = Template.fromStack(stack);
+      t.resourceCountIs('Custom::AWSCDKCfnJson', 1);
+      const clusters = { ...t.findResources('AWS::EKS::Cluster'), ...t.findResources('Custom::AWSCDK-EKS-Cluster') };
+      expect(Object.keys(clusters)).toHaveLength(1);
+      const providerId = stack.resolve(((provider as unknown as Construct).node.defaultChild as CfnResource).logicalId);
+      const overrides = {
+        [`${Object.keys(clusters)[0]}.OpenIdConnectIssuerUrl`]: `https://${ISSUER}`,
+        [providerId]: PROVIDER,
+        [`${providerId}.Arn`]: PROVIDER,
+      };
+      expect(await simulate(stack, role, podToken('system:serviceaccount:orders:reader'), overrides)).toBe('Allowed');
+      expect(await simulate(stack, role, podToken('system:serviceaccount:orders:writer'), overrides)).toBe('Denied');
+      expect(await simulate(stack, role, podToken('system:serviceaccount:orders:reader', { issuer: OTHER_ISSUER }), overrides)).toBe('Denied');
+    }
+
+    test('IrsaCluster.fromCluster on an aws-eks Cluster', async () => {
+      // GIVEN
+      const stack = newStack();
+      const cluster = new eks.Cluster(stack, 'Cluster', {
+        version: eks.KubernetesVersion.V1_32,
+        kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', `arn:aws:lambda:us-east-1:${TEST_ACCOUNT}:layer:kubectl:1`),
+      });
+      // WHEN
+      const role = new IrsaRole(stack, 'Reader', {
+        clusters: [IrsaCluster.fromCluster(cluster)],
+        serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+      });
+      // THEN
+      await expectOnlyTheServiceAccount(stack, role, cluster.openIdConnectProvider);
+    });
+
+    test('IrsaCluster.fromOpenIdConnectProvider on an aws-eks-v2 Cluster (fromCluster takes aws-eks clusters only)', async () => {
+      const stack = newStack();
+      const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33 });
+      const role = new IrsaRole(stack, 'Reader', {
+        clusters: [IrsaCluster.fromOpenIdConnectProvider(cluster.openIdConnectProvider)],
+        serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+      });
+      await expectOnlyTheServiceAccount(stack, role, cluster.openIdConnectProvider);
+    });
+  });
+
+  test('an imported aws-eks cluster with its provider: token keys go through CfnJson', () => {
     const stack = newStack();
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
       clusterName: 'prod',

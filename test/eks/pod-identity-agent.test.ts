@@ -36,6 +36,23 @@ describe('PodIdentityAgent', () => {
     Template.fromStack(stack).resourceCountIs('AWS::EKS::Addon', 2);
   });
 
+  test('clusters whose names differ only by \'-\' or \'_\' get an agent each; a name of letters and digits keeps its id', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const plain = PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Plain', 'mycluster'));
+    const dashed = PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Dashed', 'my-cluster'));
+    const underscored = PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Underscored', 'my_cluster'));
+    // THEN
+    expect(new Set([plain, dashed, underscored]).size).toBe(3);
+    expect([plain, dashed, underscored].map(a => a.clusterName)).toEqual(['mycluster', 'my-cluster', 'my_cluster']);
+    expect(plain.node.id).toBe('PodIdentityAgentmycluster');
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EKS::Addon', 3);
+    for (const name of ['mycluster', 'my-cluster', 'my_cluster']) t.hasResourceProperties('AWS::EKS::Addon', { ClusterName: name });
+    expect(PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'DashedAgain', 'my-cluster'))).toBe(dashed);
+  });
+
   test('keeps its logical id when a mutable prop changes', () => {
     const ids = ['v1.3.4-eksbuild.1', 'v1.3.5-eksbuild.2'].map(version => {
       const stack = newStack();
@@ -70,6 +87,14 @@ describe('PodIdentityAgent', () => {
       expect(() => PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Prod2', 'prod'), { addonVersion: 'v1.3.5-eksbuild.2' }))
         .toThrow(/prop 'addonVersion': the cluster's agent already has version 'v1.3.4-eksbuild.1', not 'v1.3.5-eksbuild.2'/);
     });
+  });
+
+  test('refuses a second, different preserveOnDelete for the same cluster', () => {
+    const stack = newStack();
+    PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Prod', 'prod'));
+    expect(PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Prod2', 'prod'), { preserveOnDelete: false })).toBeDefined();
+    expect(() => PodIdentityAgent.of(eks.CfnCluster.fromClusterName(stack, 'Prod3', 'prod'), { preserveOnDelete: true }))
+      .toThrow(/Invalid PodIdentityAgent 'Platform\/PodIdentityAgentprod' prop 'preserveOnDelete': the cluster's agent already has preserveOnDelete false, not true/);
   });
 
   test('accepts a token cluster name', () => {

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { inlinePolicyDocument, simulateIdentity } from './identity-simulation';
 import { CrossAccountRole, PodIdentityAssociation, PodIdentityRole } from '../../src';
 import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
 import { nagFindings } from '../support/nag';
@@ -96,7 +97,9 @@ describe('PodIdentityRole', () => {
       ['another service account', { ...tags, 'kubernetes-service-account': 'writer' }],
       ['another namespace', { ...tags, 'kubernetes-namespace': 'payments' }],
       ['another cluster', { ...tags, 'eks-cluster-arn': `arn:aws:eks:us-east-1:${TEST_ACCOUNT}:cluster/dev` }],
-      ['a missing session tag', { 'eks-cluster-arn': CLUSTER_ARN, 'kubernetes-namespace': 'orders' }],
+      ['a missing session tag (kubernetes-service-account)', { 'eks-cluster-arn': CLUSTER_ARN, 'kubernetes-namespace': 'orders' }],
+      ['a missing session tag (eks-cluster-arn)', { 'kubernetes-namespace': 'orders', 'kubernetes-service-account': 'reader' }],
+      ['a missing session tag (kubernetes-namespace)', { 'eks-cluster-arn': CLUSTER_ARN, 'kubernetes-service-account': 'reader' }],
     ])('%s is denied', async (_name, t) => {
       expect(await simulate(stack, role, eksSession(t))).toBe('Denied');
     });
@@ -172,6 +175,8 @@ describe('PodIdentityAssociation', () => {
         }]),
       },
     });
+    // Through the pattern role's trust builder, which validates and measures the policy:
+    expect(JSON.stringify((target as any).trust.toStatementsJson())).toContain('sts:ExternalId');
     const overrides = { [`${assocId}.ExternalId`]: 'ext-1234' };
     // No cycle: the association names the role by its built ARN.
     const targetId = Object.keys(t.findResources('AWS::IAM::Role')).find(k => k.startsWith('Target'))!;
@@ -180,6 +185,60 @@ describe('PodIdentityAssociation', () => {
     expect(await simulate(stack, target, awsCaller(session, { 'sts:ExternalId': 'ext-1234' }), overrides)).toBe('Allowed');
     expect(await simulate(stack, target, awsCaller(session, { 'sts:ExternalId': 'ext-9999' }), overrides)).toBe('Denied');
     expect(await simulate(stack, target, awsCaller(session), overrides)).toBe('Denied');
+  });
+
+  describe('role chaining: the association\'s role may assume the target role', () => {
+    const reader = `arn:aws:iam::${OTHER_ACCOUNT}:role/data-reader`;
+    test('a target role of another account: sts:AssumeRole and sts:TagSession on exactly that role', async () => {
+      // GIVEN
+      const stack = newStack();
+      const role = new PodIdentityRole(stack, 'Source');
+      // WHEN
+      new PodIdentityAssociation(stack, 'Assoc', {
+        clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role, targetRole: iam.Role.fromRoleArn(stack, 'Target', reader),
+      });
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: reader }] },
+        Roles: [{ Ref: Match.stringLikeRegexp('^Source') }],
+      });
+      const document = inlinePolicyDocument(stack, role);
+      expect(await simulateIdentity(document, 'sts:AssumeRole', reader)).toBe('Allowed');
+      expect(await simulateIdentity(document, 'sts:TagSession', reader)).toBe('Allowed');
+      expect(await simulateIdentity(document, 'sts:AssumeRole', `arn:aws:iam::${OTHER_ACCOUNT}:role/data-admin`)).toBe('Denied');
+    });
+
+    test('without session tags, sts:AssumeRole only', async () => {
+      const stack = newStack();
+      const role = new PodIdentityRole(stack, 'Source');
+      new PodIdentityAssociation(stack, 'Assoc', {
+        clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role, targetRole: iam.Role.fromRoleArn(stack, 'Target', reader), disableSessionTags: true,
+      });
+      const document = inlinePolicyDocument(stack, role);
+      expect(await simulateIdentity(document, 'sts:AssumeRole', reader)).toBe('Allowed');
+      expect(await simulateIdentity(document, 'sts:TagSession', reader)).toBe('Denied');
+    });
+
+    test('a target role of this app: on its built ARN, and a plain iam.Role gets the trust statement too', async () => {
+      const stack = newStack();
+      const role = new PodIdentityRole(stack, 'Source');
+      const target = new iam.Role(stack, 'Target', { roleName: 'orders-data', assumedBy: new iam.AccountPrincipal(OTHER_ACCOUNT) });
+      new PodIdentityAssociation(stack, 'Assoc', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role, targetRole: target });
+      const t = Template.fromStack(stack);
+      const assocId = Object.keys(t.findResources('AWS::EKS::PodIdentityAssociation'))[0];
+      t.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'orders-data',
+        AssumeRolePolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Condition: { StringEquals: { 'sts:ExternalId': { 'Fn::GetAtt': [assocId, 'ExternalId'] } } },
+          })]),
+        },
+      });
+      const document = inlinePolicyDocument(stack, role);
+      expect(await simulateIdentity(document, 'sts:AssumeRole', `arn:aws:iam::${TEST_ACCOUNT}:role/orders-data`)).toBe('Allowed');
+      expect(await simulateIdentity(document, 'sts:AssumeRole', `arn:aws:iam::${TEST_ACCOUNT}:role/orders-admin`)).toBe('Denied');
+    });
   });
 
   test('a target role of this app without a fixed name is refused, naming the cycle', () => {
@@ -226,6 +285,62 @@ describe('PodIdentityAssociation', () => {
       const stack = newStack();
       const role = new PodIdentityRole(stack, 'Source');
       expect(() => new PodIdentityAssociation(stack, 'Assoc', { ...props, role } as any)).toThrow(message);
+    });
+  });
+
+  describe('an association the PodIdentityRole\'s trust would refuse fails at synth', () => {
+    const scoped = (stack: Stack) => new PodIdentityRole(stack, 'Source', {
+      clusterArns: [CLUSTER_ARN],
+      serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+    });
+    const base = { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader' };
+    test.each([
+      ['no session tags for a role scoped by clusters', { ...base, disableSessionTags: true },
+        /Invalid PodIdentityAssociation 'Workloads\/Source\/Assoc' prop 'disableSessionTags': Workloads\/Source admits only sessions tagged with its clusterArns/],
+      ['a service account the role does not list', { ...base, serviceAccountName: 'writer' },
+        /prop 'serviceAccountName': 'orders:writer' is not among the serviceAccounts of Workloads\/Source \('orders:reader'\)/],
+      ['a namespace the role does not list', { ...base, serviceAccountNamespace: 'billing' }, /prop 'serviceAccountName': 'billing:reader' is not among the serviceAccounts/],
+      ['a cluster the role does not list', { ...base, clusterName: 'dev' },
+        /prop 'clusterName': the cluster 'dev' \(us-east-1, \d{12}\) is not among the clusterArns of Workloads\/Source/],
+    ])('%s', (_name, options, message) => {
+      const stack = newStack();
+      expect(() => scoped(stack).associate('Assoc', options)).toThrow(message);
+    });
+
+    test('no session tags for a role scoped by service accounts only', () => {
+      const stack = newStack();
+      const role = new PodIdentityRole(stack, 'Source', { serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }] });
+      expect(() => role.associate('Assoc', { ...base, disableSessionTags: true })).toThrow(/prop 'disableSessionTags': .* tagged with its serviceAccounts/);
+    });
+
+    test('a cluster of another account, by construct', () => {
+      const stack = newStack();
+      const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'prod' });
+      Object.defineProperty(cluster, 'clusterRef', { value: { clusterName: 'prod', clusterArn: `arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:cluster/prod` } });
+      expect(() => scoped(stack).associate('Assoc', { cluster, serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }))
+        .toThrow(new RegExp(`prop 'cluster': the cluster 'prod' \\(us-east-1, ${OTHER_ACCOUNT}\\) is not among the clusterArns`));
+    });
+
+    test('the listed cluster and service account, and any association for an unscoped role or a plain iam.Role, pass', () => {
+      const stack = newStack();
+      scoped(stack).associate('Assoc', base);
+      new PodIdentityRole(stack, 'Open').associate('Assoc', { ...base, serviceAccountName: 'writer', clusterName: 'dev', disableSessionTags: true });
+      const plain = new iam.Role(stack, 'Plain', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+      new PodIdentityAssociation(stack, 'PlainAssoc', { ...base, serviceAccountName: 'writer', role: plain, disableSessionTags: true });
+      Template.fromStack(stack).resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);
+    });
+
+    test('tokens are not compared', () => {
+      const stack = newStack();
+      const role = new PodIdentityRole(stack, 'Source', {
+        clusterArns: [new CfnParameter(stack, 'ClusterArn').valueAsString],
+        serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: new CfnParameter(stack, 'Sa').valueAsString }],
+      });
+      role.associate('Assoc', { ...base, serviceAccountName: 'writer', clusterName: 'dev' });
+      const other = newStack();
+      scoped(other).associate('Assoc', { ...base, clusterName: new CfnParameter(other, 'Cluster').valueAsString, serviceAccountName: new CfnParameter(other, 'Name').valueAsString });
+      Template.fromStack(stack).resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+      Template.fromStack(other).resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
     });
   });
 
