@@ -9,7 +9,7 @@ import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustPolicy } from '../core/trust-policy';
 import { quote, validateArn, validateNoDuplicates } from '../core/validation';
-import { addWebIdentityStatement, issuerOf, oidcProviderArn } from '../core/web-identity';
+import { addWebIdentityStatement, issuerOf, oidcProviderArn, validateProviderAccount } from '../core/web-identity';
 
 /** An EKS issuer: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32 upper-case letters and digits>`. */
 const EKS_ISSUER = /^https:\/\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-Z]{32}$/;
@@ -35,10 +35,12 @@ export abstract class IrsaCluster {
 
   /**
    * A cluster known by its issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`),
-   * optionally with the ARN of its IAM OIDC provider in another account.
+   * optionally with the ARN of its IAM OIDC provider. The provider must be in the role's
+   * account (STS accepts no other): for a cluster of another account, create an IAM OIDC
+   * provider for the cluster's issuer in the role's account first.
    *
    * @param issuerUrl `https://oidc.eks.<region>.amazonaws.com/id/<id>`
-   * @param providerArn the IAM OIDC provider for that issuer; default: the one in the role's account
+   * @param providerArn the IAM OIDC provider for that issuer in the role's account; default: derived from the issuer
    */
   public static fromIssuerUrl(issuerUrl: string, providerArn?: string): IrsaCluster {
     return new ResolvedIrsaCluster(undefined, providerArn, issuerUrl);
@@ -142,6 +144,7 @@ export class IrsaRole extends iam.Role {
     const providers = new Set<string>();
     for (const cluster of props.clusters) {
       const { issuer, providerArn } = cluster._bind(this, site);
+      validateProviderAccount(site, 'clusters', this, providerArn);
       const key = Stack.of(this).resolve(providerArn);
       const text = JSON.stringify(key);
       if (providers.has(text)) {

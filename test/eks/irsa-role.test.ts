@@ -106,7 +106,7 @@ describe('IrsaRole', () => {
     });
     const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
     new IrsaRole(stack, 'Reader', {
-      clusters: [IrsaCluster.fromCluster(cluster), IrsaCluster.fromIssuerUrl(issuer, `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/other`)],
+      clusters: [IrsaCluster.fromCluster(cluster), IrsaCluster.fromIssuerUrl(issuer, `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/other`)],
       serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
     });
     const t = Template.fromStack(stack);
@@ -116,7 +116,7 @@ describe('IrsaRole', () => {
         Statement: [
           { Principal: { Federated: PROVIDER }, Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' } } },
           {
-            Principal: { Federated: `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/other` },
+            Principal: { Federated: `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/other` },
             Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp('TrustConditions1StringEquals'), 'Value'] } },
           },
         ],
@@ -188,6 +188,8 @@ describe('IrsaRole', () => {
       ['bad issuer', { clusters: [IrsaCluster.fromIssuerUrl('https://example.com/id/1')], serviceAccounts: sa }, /prop 'clusters': 'https:\/\/example.com\/id\/1' is not an EKS OIDC issuer URL/],
       ['provider of another issuer', { clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`, `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/${OTHER_ISSUER}`)], serviceAccounts: sa },
         /prop 'clusters': .* is not the provider of/],
+      ['provider in another account than the role', { clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`, `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/${ISSUER}`)], serviceAccounts: sa },
+        /prop 'clusters': the OIDC provider is in account 333333333333, but the role is in 222222222222, and STS only accepts a provider of the role's own account; create \(or import with fromAccount\) the provider for the same issuer in account 222222222222/],
       ['same cluster twice', { clusters: [...ok, ...ok], serviceAccounts: sa }, /prop 'clusters': the same cluster is listed more than once/],
       ['bad namespace', { clusters: ok, serviceAccounts: [{ serviceAccountNamespace: 'Orders', serviceAccountName: 'reader' }] }, /prop 'serviceAccounts': 'Orders' is not a Kubernetes namespace name/],
       ['namespace too long', { clusters: ok, serviceAccounts: [{ serviceAccountNamespace: 'a'.repeat(64), serviceAccountName: 'r' }] }, /is not a Kubernetes namespace name/],
