@@ -1,6 +1,6 @@
 import type { PrimitiveType } from '@jsii/spec';
 import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** Versions the project is built and tested against. */
 const CDK_VERSION = '2.276.0';
@@ -164,8 +164,14 @@ new ProjenStruct(project, {
     },
   });
 
-// Examples and benchmarks sit outside the tsconfig projects; lint them with the default project.
-project.eslint?.allowDefaultProjectFiles('examples/*.ts', 'bench/*.ts');
+// Examples and benchmarks get tsconfig files of their own (extending the test project, which
+// maps the package name to src/), so that eslint's project service finds a real project for
+// them instead of its default project, which allows only a handful of files.
+for (const dir of ['examples', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['*.ts'] },
+  });
+}
 // Examples resolve the package name through the dev tsconfig's paths.
 project.eslint?.addOverride({
   files: ['examples/**/*.ts'],
