@@ -56,9 +56,17 @@ export abstract class GitHubSubject {
   /**
    * Every job of every repository of an owner (`repo:<owner>/*`). Broad: any repository
    * anyone creates in the organization can then assume the role; leaves a warning.
+   *
+   * Repositories whose tokens carry the immutable form (`repo:<owner>@<owner id>/...`) do
+   * not match `repo:<owner>/*`: give the owner's numeric id for those
+   * (`repo:<owner>@<owner id>/*`).
+   *
+   * @param owner the user or organization
+   * @param ownerId the owner's numeric id, for the immutable subject form
    */
-  public static allRepositories(owner: string): GitHubSubject {
-    return new RenderedSubject(SubjectKind.ALL_REPOSITORIES, `repo:${owner}/*`, owner);
+  public static allRepositories(owner: string, ownerId?: number): GitHubSubject {
+    const value = ownerId === undefined ? `repo:${owner}/*` : `repo:${owner}@${ownerId}/*`;
+    return new RenderedSubject(SubjectKind.ALL_REPOSITORIES, value, owner, undefined, ownerId);
   }
 
   /**
@@ -97,7 +105,10 @@ class RenderedSubject extends GitHubSubject {
   /** @internal */
   public readonly _kind: SubjectKind;
 
-  constructor(kind: SubjectKind, value: string, private readonly repository?: string, private readonly name?: string) {
+  constructor(
+    kind: SubjectKind, value: string,
+    private readonly repository?: string, private readonly name?: string, private readonly ownerId?: number,
+  ) {
     super();
     this._kind = kind;
     this.value = value;
@@ -112,6 +123,9 @@ class RenderedSubject extends GitHubSubject {
     }
     if (this._kind === SubjectKind.ALL_REPOSITORIES) {
       validateOwner(site, prop, this.repository!);
+      if (this.ownerId !== undefined && !Token.isUnresolved(this.ownerId) && !(Number.isInteger(this.ownerId) && this.ownerId > 0)) {
+        fail(site, prop, `${this.ownerId} is not a GitHub owner id`, 'give the numeric id of the user or organization (https://api.github.com/users/<owner>, field id)');
+      }
     } else {
       validateRepository(site, prop, this.repository!);
     }

@@ -137,6 +137,16 @@ describe('GitHubActionsRole', () => {
     Annotations.fromStack(stack).hasWarning('/Ci/Deploy', Match.stringLikeRegexp("'repo:acme/\\*' trusts every repository of the owner"));
   });
 
+  test('allRepositories with an owner id matches the immutable subjects of that owner only', async () => {
+    // GIVEN an owner-wide role for the immutable form of acme (id 1234)
+    const stack = newStack();
+    const role = new GitHubActionsRole(stack, 'Deploy', { subjects: [GitHubSubject.allRepositories('acme', 1234)] });
+    // THEN repositories of acme@1234 are allowed; another owner id, or the mutable form, is not
+    expect(await simulate(stack, role, githubToken('repo:acme@1234/api@5678:ref:refs/heads/main'))).toBe('Allowed');
+    expect(await simulate(stack, role, githubToken('repo:acme@9999/api@5678:ref:refs/heads/main'))).toBe('Denied');
+    expect(await simulate(stack, role, githubToken('repo:acme/api:ref:refs/heads/main'))).toBe('Denied');
+  });
+
   describe('simulation of a role scoped to acme/api branch main', () => {
     let stack: Stack;
     let role: GitHubActionsRole;
@@ -224,6 +234,7 @@ describe('GitHubActionsRole', () => {
       ['custom subject with a repository prefix', () => [GitHubSubject.custom('repo:acme/api*:ref:refs/heads/main')], /matches more than one repository or project of 'acme'/],
       ['custom subject with a wildcard owner claim', () => [GitHubSubject.custom('repository_owner:*')], /the wildcard in the repository_owner claim of 'repository_owner:\*' admits the workloads of other owners/],
       ['custom subject without claims', () => [GitHubSubject.custom('acme-api')], /'acme-api' is not a subject of 'claim:value' pairs/],
+      ['owner id that is not a number id', () => [GitHubSubject.allRepositories('acme', 1.5)], /prop 'subjects': 1.5 is not a GitHub owner id/],
       ['bad owner for allRepositories', () => [GitHubSubject.allRepositories('acme/api')], /'acme\/api' is not a GitHub user or organization name/],
     ];
     test.each(cases)('%s', (_name, subjects, message) => {
