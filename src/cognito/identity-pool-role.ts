@@ -99,8 +99,17 @@ export class IdentityPoolRole extends iam.Role {
    * Grants each identity read, write and delete access to its own folder of `bucket`,
    * `<prefix>/<identity id>/`, and listing of that folder only: the object ARNs and the
    * `s3:prefix` condition use the policy variable `${cognito-identity.amazonaws.com:sub}`,
-   * which IAM replaces with the caller's identity id. Also grants use of the bucket's KMS
-   * key, if it has one.
+   * which IAM replaces with the caller's identity id.
+   *
+   * If the bucket has a KMS key, also grants `kms:Decrypt` and `kms:GenerateDataKey` on it,
+   * but only through S3 (`kms:ViaService` = `s3.<bucket region>.amazonaws.com`) and only
+   * with the encryption context S3 sets for the identity's own objects
+   * (`kms:EncryptionContext:aws:s3:arn` = the object ARN under `<prefix>/<identity id>/`),
+   * so an app user cannot call KMS directly or decrypt another identity's objects. With
+   * S3 Bucket Keys, S3 uses the bucket ARN as the context instead: for a bucket of this
+   * app with `bucketKeyEnabled`, the condition names the bucket ARN (the per-identity
+   * limit then rests on the S3 statements alone); for an imported bucket, whose setting
+   * is unknown, both contexts are allowed.
    *
    * @param bucket the bucket holding one folder per identity
    * @param prefix the folder holding the per-identity folders, e.g. `private`, without
@@ -127,6 +136,37 @@ export class IdentityPoolRole extends iam.Role {
       conditions: { StringLike: { 's3:prefix': [`${folder}/`, `${folder}/*`] } },
     });
     const grant = objects.combine(listing);
-    return bucket.encryptionKey ? grant.combine(bucket.encryptionKey.grant(this, 'kms:Decrypt', 'kms:GenerateDataKey')) : grant;
+    if (!bucket.encryptionKey) return grant;
+    // Use of the key only through S3 (kms:ViaService), and only for the identity's own
+    // objects: S3 passes the object ARN as encryption context (aws:s3:arn), or the bucket
+    // ARN when the bucket uses S3 Bucket Keys.
+    const contexts = encryptionContexts(bucket, objectsArn);
+    const keyUse = iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resourceArns: [bucket.encryptionKey.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${bucket.env.region}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': contexts },
+      },
+    });
+    return grant.combine(keyUse);
   }
+}
+
+/**
+ * The `aws:s3:arn` encryption contexts S3 uses for the identity's objects: the object ARN,
+ * or the bucket ARN when the bucket uses S3 Bucket Keys. For a bucket of this app the
+ * setting is read from its template; for an imported bucket, whose setting is unknown,
+ * both are allowed.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+ */
+function encryptionContexts(bucket: s3.IBucket, objectsArn: string): string[] {
+  const resource = bucket.node.defaultChild;
+  if (!(resource instanceof s3.CfnBucket)) return [objectsArn, bucket.bucketArn];
+  const encryption = Stack.of(bucket).resolve(resource.bucketEncryption);
+  const rules: any[] = encryption?.serverSideEncryptionConfiguration ?? [];
+  return rules.some(r => r?.bucketKeyEnabled === true) ? [bucket.bucketArn] : [objectsArn];
 }

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { IdentityPool, IIdentityPool } from 'aws-cdk-lib/aws-cognito-identitypool';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { IdentityPoolIdentityType, IdentityPoolRole } from './identity-pool-role';
 import { validateIdentityPoolId } from './private';
-import { ErrorSite, fail, siteOf } from '../core/errors';
+import { AccessPatternError, ErrorSite, fail, siteOf } from '../core/errors';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 
 /** Properties for {@link IdentityPoolRoles}. */
@@ -17,7 +18,10 @@ export interface IdentityPoolRolesProps {
    * An `IdentityPool` of this app already has a role attachment, with default roles that
    * aws-cdk-lib created: these roles take their place in that attachment, and the unused
    * default roles are removed, so grant permissions on `authenticatedRole` of this
-   * construct, not on the pool's. For an imported pool, a role attachment is created.
+   * construct, not on the pool's: a grant on the pool's removed default role fails
+   * synthesis. A pool created with its own `authenticatedRole` or `unauthenticatedRole`
+   * is refused unless `attachRoles` is false. For an imported pool, a role attachment is
+   * created.
    */
   readonly identityPool: IIdentityPool;
 
@@ -90,7 +94,10 @@ export class IdentityPoolRoles extends Construct {
     }
     const pool = props.identityPool;
     const attach = props.attachRoles ?? true;
-    if (attach && pool instanceof IdentityPool) assertDefaultRolesUnused(site, pool);
+    if (attach && pool instanceof IdentityPool) {
+      assertNoExplicitRoles(site, pool);
+      assertDefaultRolesUnused(site, pool);
+    }
     super(scope, id);
 
     this.authenticatedRole = new IdentityPoolRole(this, 'AuthenticatedRole', {
@@ -113,8 +120,20 @@ export class IdentityPoolRoles extends Construct {
       // aws-cdk-lib's IdentityPool always attaches roles; point its attachment at these
       // roles instead of adding a second attachment, and drop its unused default roles.
       pool.roleAttachment.roles = roles;
-      for (const child of ['AuthenticatedRole', 'UnauthenticatedRole']) pool.node.tryRemoveChild(child);
+      const detached: iam.Role[] = [];
+      for (const name of DEFAULT_ROLE_IDS) {
+        const role = pool.node.tryFindChild(name);
+        if (role instanceof iam.Role) detached.push(role);
+        pool.node.tryRemoveChild(name);
+      }
       this.roleAttachment = pool.roleAttachment;
+      // pool.authenticatedRole still points at the detached default role: anything
+      // granted to it from now on would silently vanish from the template.
+      this.node.addValidation({
+        validate: () => detached.filter(r => hasPermissions(r)).map(r => AccessPatternError.invalidProp('IdentityPoolRoles', this.node.path, 'identityPool',
+          `permissions were granted to the identity pool's default role ${r.node.path} after IdentityPoolRoles replaced it, so they would be lost`,
+          'grant them on IdentityPoolRoles.authenticatedRole (or unauthenticatedRole), not on IdentityPool.authenticatedRole').message),
+      });
     } else {
       this.roleAttachment = new cognito.CfnIdentityPoolRoleAttachment(this, 'RoleAttachment', {
         identityPoolId: pool.identityPoolId,
@@ -132,14 +151,45 @@ export class IdentityPoolRoles extends Construct {
   }
 }
 
+/** The construct ids of the default roles aws-cdk-lib's `IdentityPool` creates. */
+const DEFAULT_ROLE_IDS = ['AuthenticatedRole', 'UnauthenticatedRole'];
+
+/**
+ * An `IdentityPool` given `authenticatedRole`/`unauthenticatedRole` props attaches those
+ * roles instead of creating default children: taking over its attachment would detach
+ * roles the caller chose, so refuse.
+ */
+function assertNoExplicitRoles(site: ErrorSite, pool: IdentityPool): void {
+  const explicit = [
+    { prop: 'authenticatedRole', id: 'AuthenticatedRole', role: pool.authenticatedRole },
+    { prop: 'unauthenticatedRole', id: 'UnauthenticatedRole', role: pool.unauthenticatedRole },
+  ].filter(r => pool.node.tryFindChild(r.id) !== r.role);
+  if (explicit.length > 0) {
+    fail(site, 'identityPool', `the identity pool ${pool.node.path} was created with its own ${explicit.map(r => r.prop).join(' and ')}, which these roles would replace in its role attachment`,
+      'leave authenticatedRole and unauthenticatedRole out of the IdentityPool props, or keep the pool\'s roles and pass attachRoles: false');
+  }
+}
+
+/** Whether a default role holds permissions: policies, managed policies or inline policies. */
+function hasPermissions(role: iam.Role): boolean {
+  if (role.node.children.some(c => c.node.id !== 'Resource')) return true;
+  const resource = role.node.defaultChild as iam.CfnRole;
+  const stack = Stack.of(role);
+  const listed = (value: unknown) => {
+    const resolved = stack.resolve(value);
+    return Array.isArray(resolved) ? resolved.length > 0 : resolved !== undefined;
+  };
+  return listed(resource.managedPolicyArns) || listed(resource.policies);
+}
+
 /**
  * aws-cdk-lib's default roles of an `IdentityPool` are removed when these roles replace
  * them; refuse if something was granted to them, which would be lost.
  */
 function assertDefaultRolesUnused(site: ErrorSite, pool: IdentityPool): void {
-  for (const name of ['AuthenticatedRole', 'UnauthenticatedRole']) {
+  for (const name of DEFAULT_ROLE_IDS) {
     const role = pool.node.tryFindChild(name);
-    if (role && role.node.children.some(c => c.node.id !== 'Resource')) {
+    if (role instanceof iam.Role && hasPermissions(role)) {
       fail(site, 'identityPool', `permissions were granted to the default role ${role.node.path} of the identity pool, which these roles replace`,
         'grant them on IdentityPoolRoles.authenticatedRole (or unauthenticatedRole) instead');
     }

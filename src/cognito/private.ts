@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { ErrorSite, fail } from '../core/errors';
+import { REGION_PATTERN } from '../core/regions';
 import { quote } from '../core/validation';
 
 /** The Cognito identity service, the `Federated` principal of identity pool roles. */
@@ -8,7 +9,7 @@ export const COGNITO_IDENTITY = 'cognito-identity.amazonaws.com';
 /** The policy variable that IAM replaces with the caller's Cognito identity id. */
 export const COGNITO_IDENTITY_ID_VARIABLE = '${cognito-identity.amazonaws.com:sub}';
 
-const IDENTITY_POOL_ID = /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const IDENTITY_POOL_ID = new RegExp(`^${REGION_PATTERN}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
 
 /** An identity pool id, `<region>:<GUID>`. */
 export function validateIdentityPoolId(site: ErrorSite, value: string): void {

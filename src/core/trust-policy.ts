@@ -1,11 +1,11 @@
 import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { Comparison, hasWildcard, MULTI_VALUED_KEYS } from './comparison';
 import { ErrorSite, fail } from './errors';
 import { estimatePolicyLength } from './policy-size';
 import { DEFAULT_MAX_TRUST_POLICY_SIZE, DEFAULT_TRUST_POLICY_QUOTA } from './quotas';
+import { knownPartitionOf } from './regions';
 import { TrustCondition } from './trust-condition';
 import { quote } from './validation';
 
@@ -299,7 +299,7 @@ export class TrustPolicy {
     const size = estimatePolicyLength(resolved, (logicalId) => {
       const block = blocksByLogicalId.get(logicalId);
       return block === undefined ? undefined : stack.resolve(stack.toJsonString(block));
-    }, knownPartition(stack));
+    }, knownPartitionOf(this.role));
     const approx = size.estimated ? 'about ' : '';
     if (size.length > this.maxSize) {
       return [`Invalid ${this.site.kind} '${this.site.path}': the trust policy is ${approx}${size.length} characters, over the maximum of ${this.maxSize}; ` +
@@ -317,11 +317,6 @@ export class TrustPolicy {
 
 type ConditionObject = Record<string, Record<string, unknown>>;
 
-/** The stack's partition when its region is concrete and known, else undefined. */
-function knownPartition(stack: Stack): string | undefined {
-  if (Token.isUnresolved(stack.region)) return undefined;
-  return RegionInfo.get(stack.region).partition;
-}
 
 /** Short, stable ids for condition operators (used in CfnJson construct ids). */
 function operatorId(operator: string): string {

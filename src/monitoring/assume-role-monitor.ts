@@ -9,8 +9,11 @@ import { validateAccountId, validateNoDuplicates, validateRoleArn } from '../cor
 
 /**
  * The CloudTrail events that hand out a role's credentials: the three STS `AssumeRole*`
- * calls and IAM Roles Anywhere's `CreateSession`. Each records the role in
- * `requestParameters.roleArn`.
+ * calls and IAM Roles Anywhere's `CreateSession`. The role ARN the caller passed is in
+ * `requestParameters.roleArn`; STS also lists the role it resolved in `resources[].ARN`
+ * (type `AWS::IAM::Role`), so the rule matches either field.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_examples-sts-api
  */
 const EVENT_NAMES = ['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'CreateSession'];
 
@@ -92,8 +95,10 @@ export interface AssumeRoleMonitorProps {
  * Prerequisites: EventBridge receives "AWS API Call via CloudTrail" events only while a
  * CloudTrail trail with logging enabled records management events (read events
  * included) in the region. Events arrive in the region where STS served the call (calls
- * to the global STS endpoint are recorded in us-east-1), so deploy the monitor in each
- * region your callers use, in the account that owns the roles. The STS events are
+ * to the global STS endpoint and SAML console sign-ins through the global sign-in
+ * endpoint are recorded in us-east-1), so deploy the monitor in us-east-1 and in each
+ * region your callers use, in the account that owns the roles. The rule matches the role
+ * in `requestParameters.roleArn` or in `resources[].ARN`. The STS events are
  * read-only management events, which EventBridge matches only for rules in the
  * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state: this rule uses it.
  *
@@ -137,7 +142,10 @@ export class AssumeRoleMonitor extends Construct {
 
     const detail: Record<string, unknown> = {
       eventName: EVENT_NAMES,
-      requestParameters: { roleArn: roleArns },
+      $or: [
+        { requestParameters: { roleArn: roleArns } },
+        { resources: { ARN: roleArns } },
+      ],
     };
     if (props.failedOnly) detail.errorCode = events.Match.exists();
     if (known !== undefined) detail.userIdentity = { accountId: events.Match.anythingBut(...known) };

@@ -2,9 +2,8 @@ import { Fn, Stack, Token } from 'aws-cdk-lib';
 import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { ErrorSite, fail } from '../core/errors';
+import { isRegionCode, knownPartitionOf, partitionOfRegion } from '../core/regions';
 import { quote } from '../core/validation';
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * An accepted audience of the SAML assertions (`SAML:aud`): the AWS sign-in endpoint the
@@ -83,7 +82,7 @@ class RegionalAudience extends SamlAudience {
       const url = new GlobalAudience()._render(scope, site);
       return Fn.join('', ['https://', this.region, '.', Fn.select(1, Fn.split('https://', url))]);
     }
-    if (!REGION.test(this.region)) {
+    if (!isRegionCode(this.region)) {
       fail(site, 'audiences', `${quote(this.region)} is not an AWS region code`, 'pass a region code such as \'eu-west-1\'');
     }
     const info = RegionInfo.get(this.region);
@@ -92,12 +91,11 @@ class RegionalAudience extends SamlAudience {
       fail(site, 'audiences', `aws-cdk-lib knows no SAML sign-in endpoint for region ${quote(this.region)}`,
         'give the endpoint with SamlAudience.custom(url)');
     }
-    if (!Token.isUnresolved(stack.region)) {
-      const stackPartition = RegionInfo.get(stack.region).partition;
-      if (stackPartition !== undefined && info.partition !== undefined && stackPartition !== info.partition) {
-        fail(site, 'audiences', `the region ${quote(this.region)} is in the ${info.partition} partition, but the stack deploys to ${stackPartition}`,
-          `use a region of the ${stackPartition} partition: a SAML provider only receives assertions from sign-in endpoints of its own partition`);
-      }
+    const stackPartition = knownPartitionOf(stack);
+    const regionPartition = partitionOfRegion(this.region);
+    if (stackPartition !== undefined && regionPartition !== undefined && stackPartition !== regionPartition) {
+      fail(site, 'audiences', `the region ${quote(this.region)} is in the ${regionPartition} partition, but the stack deploys to ${stackPartition}`,
+        `use a region of the ${stackPartition} partition: a SAML provider only receives assertions from sign-in endpoints of its own partition`);
     }
     return url.replace(/^https:\/\//, `https://${this.region}.`);
   }

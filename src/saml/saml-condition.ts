@@ -51,10 +51,15 @@ export abstract class SamlCondition {
 
   /**
    * Any other single-valued SAML condition key that IAM supports, e.g. `SAML:uid`,
-   * `SAML:cn` or `SAML:edupersonprincipalname`. The key must start with `SAML:`.
+   * `SAML:edupersonprincipalname` or `SAML:edupersonorgdn`. The key must start with `SAML:`.
    *
-   * Multi-valued attributes (such as `SAML:edupersonaffiliation`) need a set operator
-   * (`ForAnyValue:`), which this class does not render.
+   * Keys that IAM documents as possibly list-valued are refused: `SAML:cn`,
+   * `SAML:edupersonaffiliation`, `SAML:edupersonassurance`, `SAML:edupersonentitlement`,
+   * `SAML:edupersonnickname`, `SAML:edupersonorgunitdn`, `SAML:edupersonscopedaffiliation`,
+   * `SAML:edupersontargetedid` and the `SAML:eduorg*` keys. They need a set operator
+   * (`ForAnyValue:`/`ForAllValues:`), which this class does not render.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-saml
    */
   public static attribute(key: string, values: string[]): SamlCondition {
     return new KeyedCondition(key, values);
@@ -69,6 +74,26 @@ export abstract class SamlCondition {
   public abstract _toTrustCondition(site: ErrorSite): TrustCondition;
 }
 
+/**
+ * The SAML keys IAM marks as possibly list-valued ("Items marked with [] can have a value
+ * that is a list") in "Available keys for SAML-based AWS STS federation", lower-cased.
+ */
+const MULTI_VALUED_KEYS = new Set([
+  'saml:cn',
+  'saml:edupersonaffiliation',
+  'saml:edupersonassurance',
+  'saml:edupersonentitlement',
+  'saml:edupersonnickname',
+  'saml:edupersonorgunitdn',
+  'saml:edupersonscopedaffiliation',
+  'saml:edupersontargetedid',
+  'saml:eduorghomepageuri',
+  'saml:eduorgidentityauthnpolicyuri',
+  'saml:eduorglegalname',
+  'saml:eduorgsuperioruri',
+  'saml:eduorgwhitepagesuri',
+]);
+
 class KeyedCondition extends SamlCondition {
   constructor(private readonly key: string, private readonly values: string[]) {
     super();
@@ -81,6 +106,10 @@ class KeyedCondition extends SamlCondition {
       }
       if (this.key.toLowerCase() === 'saml:aud') {
         fail(site, 'conditions', 'SAML:aud is set by the audiences prop', 'pass the sign-in endpoints with audiences: [SamlAudience.global(), ...]');
+      }
+      if (MULTI_VALUED_KEYS.has(this.key.toLowerCase())) {
+        fail(site, 'conditions', `${quote(this.key)} can hold a list of values, which StringEquals/StringLike do not compare`,
+          'a list-valued SAML key needs a ForAnyValue:/ForAllValues: condition, which SamlCondition does not build; add it to the trust policy yourself, or use a single-valued key such as SAML:sub or SAML:edupersonprincipalname');
       }
     }
     if (this.values.length === 0) {

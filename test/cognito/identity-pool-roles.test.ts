@@ -15,6 +15,7 @@ import { logicalIdOf, resolveIntrinsics, templateOf } from '../support/template'
 const POOL_ID = 'us-east-1:0123abcd-0123-4567-89ab-0123456789ab';
 const OTHER_POOL_ID = 'us-east-1:ffffffff-0123-4567-89ab-0123456789ab';
 const COGNITO = 'cognito-identity.amazonaws.com';
+const S3_CONTEXT = 'kms:EncryptionContext:aws:s3:arn';
 
 function newStack(): Stack {
   return new Stack(new App(), 'App', { env: TEST_ENV });
@@ -136,10 +137,55 @@ describe('IdentityPoolRoles', () => {
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Uploads'), 'Arn'] },
             Condition: { StringLike: { 's3:prefix': [`${folder}/`, `${folder}/*`] } },
           },
-          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+          {
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+            Condition: {
+              StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+              StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Uploads'), 'Arn'] }, `/${folder}/*`]] }] },
+            },
+          },
         ],
       },
     });
+  });
+
+  test('with S3 Bucket Keys the key condition names the bucket ARN, the context S3 then uses', () => {
+    // GIVEN
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(stack, 'Uploads', { encryptionKey: key, encryption: s3.BucketEncryption.KMS, bucketKeyEnabled: true });
+    const roles = new IdentityPoolRoles(stack, 'Roles', { identityPool: importedPool(stack) });
+    // WHEN
+    roles.grantPerIdentityPrefix(bucket, 'private');
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Condition: {
+            StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Uploads'), 'Arn'] }] },
+          },
+        })]),
+      },
+    });
+  });
+
+  test('for an imported bucket, whose Bucket Key setting is unknown, both contexts are allowed', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab`);
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Uploads', { bucketName: 'acme-uploads', encryptionKey: key });
+    const roles = new IdentityPoolRoles(stack, 'Roles', { identityPool: importedPool(stack) });
+    roles.grantPerIdentityPrefix(bucket, 'private');
+    const policy = Object.values(templateOf(stack).Resources).find(r => r.Type === 'AWS::IAM::Policy')!;
+    const kmsStatement = resolveIntrinsics(templateOf(stack), policy.Properties.PolicyDocument).Statement
+      .find((st: any) => JSON.stringify(st.Action).includes('kms:'));
+    expect(kmsStatement.Condition.StringLike['kms:EncryptionContext:aws:s3:arn']).toEqual([
+      'arn:aws:s3:::acme-uploads/private/${cognito-identity.amazonaws.com:sub}/*',
+      'arn:aws:s3:::acme-uploads',
+    ]);
   });
 
   test('matches the snapshot', () => {
@@ -202,7 +248,9 @@ describe('IdentityPoolRoles', () => {
      * `${cognito-identity.amazonaws.com:sub}`. iam-simulate drops context keys it does
      * not know, so, as test/support/simulate.ts does for trust policies, the key is
      * renamed to `aws:PrincipalTag/cognito-identity.amazonaws.com:sub` in both the policy
-     * variable and the request context; the simulator substitutes that variable.
+     * variable and the request context; the simulator substitutes that variable. It also
+     * drops `kms:EncryptionContext:aws:s3:arn` (an encryption context key with colons), so
+     * that key is renamed the same way in the policy and the request.
      */
     async function s3Access(
       stack: Stack, role: iam.Role, action: string, resource: string, identityId: string, context: Record<string, string> = {},
@@ -212,7 +260,9 @@ describe('IdentityPoolRoles', () => {
         .filter(r => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(logicalIdOf(role)))
         .map((r, i) => {
           const policy = resolveIntrinsics(template, r.Properties.PolicyDocument);
-          const mapped = JSON.parse(JSON.stringify(policy).split('${cognito-identity.amazonaws.com:sub}').join(`\${${mapConditionKey(`${COGNITO}:sub`)}}`));
+          const mapped = JSON.parse(JSON.stringify(policy)
+            .split('${cognito-identity.amazonaws.com:sub}').join(`\${${mapConditionKey(`${COGNITO}:sub`)}}`)
+            .split(`"${S3_CONTEXT}"`).join(`"${mapConditionKey(S3_CONTEXT)}"`));
           return { name: `p${i}`, policy: mapped };
         });
       expect(policies.length).toBeGreaterThan(0);
@@ -220,16 +270,54 @@ describe('IdentityPoolRoles', () => {
         identityPolicies: policies,
         serviceControlPolicies: [],
         resourceControlPolicies: [],
+        // A KMS key is reachable only through its key policy: the default one, which
+        // delegates to the account's IAM policies (what kms.Key and imported keys rely on).
+        ...(action.startsWith('kms:') ? {
+          resourcePolicy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+          },
+        } : {}),
         request: {
           action,
           principal: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/${logicalIdOf(role)}/CognitoIdentityCredentials`,
           resource: { accountId: TEST_ACCOUNT, resource },
-          contextVariables: { [mapConditionKey(`${COGNITO}:sub`)]: identityId, ...context },
+          contextVariables: {
+            [mapConditionKey(`${COGNITO}:sub`)]: identityId,
+            ...Object.fromEntries(Object.entries(context).map(([k, v]) => [k === S3_CONTEXT ? mapConditionKey(k) : k, v])),
+          },
         },
       } as any, {});
       if (response.resultType === 'error') throw new Error(`simulation error: ${JSON.stringify(response.errors)}`);
       return response.overallResult === 'Allowed' ? 'Allowed' : 'Denied';
     }
+
+    test('the bucket key serves identity A through S3 for its own objects only, never directly', async () => {
+      // GIVEN
+      const stack = newStack();
+      const key = kms.Key.fromKeyArn(stack, 'Key', `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/0123abcd-0123-4567-89ab-0123456789ab`);
+      const bucket = s3.Bucket.fromBucketAttributes(stack, 'Uploads', { bucketName: 'acme-uploads', encryptionKey: key });
+      const roles = new IdentityPoolRoles(stack, 'Roles', { identityPool: importedPool(stack) });
+      // WHEN
+      roles.grantPerIdentityPrefix(bucket, 'private');
+      // THEN
+      const role = roles.authenticatedRole;
+      const A = 'us-east-1:aaaaaaaa-0000-0000-0000-000000000000';
+      const B = 'us-east-1:bbbbbbbb-0000-0000-0000-000000000000';
+      const keyArn = key.keyArn;
+      const viaS3 = { 'kms:ViaService': 's3.us-east-1.amazonaws.com' };
+      const context = (id: string) => ({ 'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::acme-uploads/private/${id}/photo.jpg` });
+      expect(await s3Access(stack, role, 'kms:Decrypt', keyArn, A, { ...viaS3, ...context(A) })).toBe('Allowed');
+      expect(await s3Access(stack, role, 'kms:GenerateDataKey', keyArn, A, { ...viaS3, ...context(A) })).toBe('Allowed');
+      // Directly against KMS (no kms:ViaService), even with a context of its own folder.
+      expect(await s3Access(stack, role, 'kms:Decrypt', keyArn, A, context(A))).toBe('Denied');
+      // Through another service.
+      expect(await s3Access(stack, role, 'kms:Decrypt', keyArn, A, { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', ...context(A) })).toBe('Denied');
+      // Through S3, for another identity's object.
+      expect(await s3Access(stack, role, 'kms:Decrypt', keyArn, A, { ...viaS3, ...context(B) })).toBe('Denied');
+      // Through S3, for an object of another bucket encrypted with the same key.
+      expect(await s3Access(stack, role, 'kms:Decrypt', keyArn, A, { ...viaS3, 'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::other/private/${A}/x` })).toBe('Denied');
+    });
 
     test('identity A reaches its own folder and cannot reach identity B\'s', async () => {
       const stack = newStack();
@@ -268,6 +356,44 @@ describe('IdentityPoolRoles', () => {
       const roles = new IdentityPoolRoles(stack, 'Roles', { identityPool: importedPool(stack) });
       expect(() => roles.grantPerIdentityPrefix(s3.Bucket.fromBucketName(stack, 'B', 'acme-uploads'), prefix))
         .toThrow(/Invalid IdentityPoolRole.grantPerIdentityPrefix 'App\/Roles\/AuthenticatedRole' prop 'prefix': .* is not a folder name/);
+    });
+
+    test('fails synthesis when the detached default role is granted permissions after construction', () => {
+      // GIVEN
+      const stack = newStack();
+      const pool = new IdentityPool(stack, 'Pool');
+      new IdentityPoolRoles(stack, 'Roles', { identityPool: pool });
+      // WHEN
+      s3.Bucket.fromBucketName(stack, 'Uploads', 'acme-uploads').grantRead(pool.authenticatedRole);
+      // THEN
+      expect(() => Template.fromStack(stack)).toThrow(
+        /Invalid IdentityPoolRoles 'App\/Roles' prop 'identityPool': permissions were granted to the identity pool's default role App\/Pool\/AuthenticatedRole after IdentityPoolRoles replaced it, so they would be lost; grant them on IdentityPoolRoles.authenticatedRole/);
+    });
+
+    test('fails synthesis when a managed policy is added to the detached guest role', () => {
+      const stack = newStack();
+      const pool = new IdentityPool(stack, 'Pool');
+      new IdentityPoolRoles(stack, 'Roles', { identityPool: pool });
+      pool.unauthenticatedRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'));
+      expect(() => Template.fromStack(stack)).toThrow(/default role App\/Pool\/UnauthenticatedRole after IdentityPoolRoles replaced it/);
+    });
+
+    test('grants on IdentityPoolRoles.authenticatedRole after construction synthesize', () => {
+      const stack = newStack();
+      const pool = new IdentityPool(stack, 'Pool');
+      const roles = new IdentityPoolRoles(stack, 'Roles', { identityPool: pool });
+      s3.Bucket.fromBucketName(stack, 'Uploads', 'acme-uploads').grantRead(roles.authenticatedRole);
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
+    });
+
+    test.each(['authenticatedRole', 'unauthenticatedRole'])('refuses an IdentityPool created with an explicit %s', (prop) => {
+      const stack = newStack();
+      const own = new iam.Role(stack, 'Own', { assumedBy: new iam.AccountPrincipal(TEST_ACCOUNT) });
+      const pool = new IdentityPool(stack, 'Pool', { [prop]: own });
+      expect(() => new IdentityPoolRoles(stack, 'Roles', { identityPool: pool }))
+        .toThrow(new RegExp(`prop 'identityPool': the identity pool App/Pool was created with its own ${prop}, which these roles would replace`));
+      // With attachRoles: false the pool keeps its roles.
+      expect(() => new IdentityPoolRoles(stack, 'Roles2', { identityPool: pool, attachRoles: false })).not.toThrow();
     });
 
     test('refuses to drop a default IdentityPool role that was granted permissions', () => {

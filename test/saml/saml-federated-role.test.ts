@@ -87,6 +87,20 @@ describe('SamlFederatedRole', () => {
     ]);
   });
 
+  test('attribute() renders single-valued eduPerson keys with StringEquals', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new SamlFederatedRole(stack, 'Admins', {
+      provider: importedProvider(stack),
+      conditions: [SamlCondition.attribute('SAML:edupersonprincipalname', ['alice@example.edu']), SamlCondition.attribute('SAML:edupersonorgdn', ['o=Acme'])],
+    });
+    // THEN
+    expect(trustStatements(stack)[0].Condition.StringEquals).toEqual({
+      'SAML:aud': SIGNIN, 'SAML:edupersonprincipalname': 'alice@example.edu', 'SAML:edupersonorgdn': 'o=Acme',
+    });
+  });
+
   test('adds conditions on SAML attributes, session tags and source identity', () => {
     const stack = newStack();
     const role = new SamlFederatedRole(stack, 'Admins', {
@@ -210,6 +224,12 @@ describe('SamlFederatedRole', () => {
         /prop 'conditions': 'aws:PrincipalTag\/x' is not a SAML condition key/],
       ['audience as a condition', (s) => ({ provider: importedProvider(s), conditions: [SamlCondition.attribute('SAML:aud', ['https://x'])] }),
         /prop 'conditions': SAML:aud is set by the audiences prop/],
+      ['list-valued eduPerson key', (s) => ({ provider: importedProvider(s), conditions: [SamlCondition.attribute('SAML:edupersonaffiliation', ['staff'])] }),
+        /Invalid SamlFederatedRole 'Sso\/Admins' prop 'conditions': 'SAML:edupersonaffiliation' can hold a list of values, which StringEquals\/StringLike do not compare; a list-valued SAML key needs a ForAnyValue:\/ForAllValues: condition/],
+      ['list-valued eduOrg key, any case', (s) => ({ provider: importedProvider(s), conditions: [SamlCondition.attribute('SAML:eduOrgLegalName', ['Acme'])] }),
+        /prop 'conditions': 'SAML:eduOrgLegalName' can hold a list of values/],
+      ['list-valued cn', (s) => ({ provider: importedProvider(s), conditions: [SamlCondition.attribute('SAML:cn', ['Alice'])] }),
+        /prop 'conditions': 'SAML:cn' can hold a list of values/],
       ['condition without values', (s) => ({ provider: importedProvider(s), conditions: [SamlCondition.subject([])] }),
         /prop 'conditions': the condition on 'SAML:sub' has no values/],
       ['condition matching everything', (s) => ({ provider: importedProvider(s), conditions: [SamlCondition.subject(['*'])] }),
