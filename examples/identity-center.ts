@@ -17,6 +17,8 @@ const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new AccessPatternsChecks(app), new CfnGuardValidator());
 
 const stack = new Stack(app, 'WorkforceAccess', { env: { account: '111111111111', region: 'eu-west-1' } });
+// When a delegated administrator account deploys this stack, add `ownerAccount: '<management
+// account id>'`: the identity store belongs to the management account.
 const instance = IdentityCenterInstance.fromInstanceAttributes(stack, 'IdentityCenter', {
   instanceArn: 'arn:aws:sso:::instance/ssoins-6804a1b2c3d4e5f6',
   identityStoreId: 'd-93670a1b2c',
@@ -60,11 +62,14 @@ const readOnly = new PermissionSet(stack, 'ReadOnly', {
   relayState: 'https://console.aws.amazon.com/cloudwatch/home',
 });
 
-// Who gets what where. Groups by id; the auditors' group by display name, looked up at
-// deploy time (the only lookup the library makes).
+// Who gets what where. Groups by id; the readers' group by display name in the instance's
+// identity store, looked up at deploy time (the only lookup the library makes). Switching a
+// deployed principal between id and name cannot be deployed in one go (the assignments get
+// new logical ids and AWS::SSO::Assignment fails with AlreadyExists): choose once.
+// Past 400 assignments, set `shardCount` on AccountAssignments before the first deployment.
 const admins = IdentityCenterPrincipal.group('9067a1b2c3-4d5e6f70-8192-4a3b-9c8d-000000000001');
 const developers = IdentityCenterPrincipal.group('9067a1b2c3-4d5e6f70-8192-4a3b-9c8d-000000000002');
-const readers = IdentityCenterPrincipal.groupByName('d-93670a1b2c', 'ReadOnly');
+const readers = IdentityCenterPrincipal.groupNamed('ReadOnly');
 
 new AccountAssignments(stack, 'Access', {
   instance,

@@ -1,13 +1,13 @@
-import { NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { AssignmentTarget } from './assignment-target';
-import { stableHash } from './hash';
 import { IIdentityCenterInstance } from './instance';
 import { IPermissionSet, PermissionSet } from './permission-set';
 import { IdentityCenterPrincipal } from './principal';
 import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardOf } from './validation';
-import { ErrorSite, fail, siteOf } from '../core/errors';
+import { AccessPatternError, ErrorSite, fail, siteOf } from '../core/errors';
+import { stableHash } from '../core/hash';
 import { quote } from '../core/validation';
 
 /** Access declared as data: a principal gets permission sets in accounts. */
@@ -37,10 +37,16 @@ export interface AccountAssignmentsProps {
   /**
    * Place the assignments into this many nested stacks, by a hash of each combination.
    *
-   * The count is part of the placement: choose it once, for the size you expect to
-   * reach (with the default limit, about one shard per 200 assignments leaves room for
-   * growth and uneven hashing). Growing the set never moves an existing assignment;
-   * changing `shardCount` moves most of them (delete + create, a moment without access).
+   * The count is part of the placement: choose it before the first deployment, for the
+   * size you expect to reach (with the default limit, about one shard per 200
+   * assignments leaves room for growth and uneven hashing). Growing the set never moves
+   * an existing assignment. Changing `shardCount` (or adding it to a deployed
+   * `AccountAssignments`) moves most assignments to another stack, and that cannot be
+   * deployed: CloudFormation creates the moved assignment before deleting the old one,
+   * and `AWS::SSO::Assignment` fails with AlreadyExists, so the deployment rolls back.
+   * To change it anyway: one deployment that removes the assignments, then one that adds
+   * them back (users lack that access in between); or keep this `AccountAssignments` as
+   * it is and declare new access in a second one.
    *
    * @default - no nested stacks: the assignments live in this construct's stack, and
    *   synthesis fails above `maxAssignmentsPerStack`
@@ -64,7 +70,16 @@ export interface AccountAssignmentsProps {
  * and id or name, permission set name, account id), so adding or removing an account, a
  * group or a permission set never touches the other assignments. Organizational units
  * are expanded at synthesis into their listed accounts. Large sets are sharded into
- * nested stacks with `shardCount`.
+ * nested stacks with `shardCount`, chosen before the first deployment.
+ *
+ * A deployed assignment can never move to another logical id or stack in one
+ * deployment: CloudFormation creates the replacement first and `AWS::SSO::Assignment`
+ * fails with AlreadyExists, rolling the deployment back. Moves come from changing
+ * `shardCount`, sharding a deployed set, switching a principal between `group(id)` and a
+ * by-name form, or moving an entry to an `AccountAssignments` in another stack. Make such
+ * a change in two deployments (remove the assignments, then add them back: users lack
+ * the access in between), or leave the deployed entries in place and add new access
+ * elsewhere.
  *
  * @example
  * new AccountAssignments(this, 'Access', {
@@ -106,6 +121,7 @@ export class AccountAssignments extends Construct {
     this.maxAssignmentsPerStack = max;
     this.shardCount = props.shardCount;
     (props.assignments ?? []).forEach((entry, i) => this.add(entry, `assignments[${i}]`));
+    this.node.addValidation({ validate: () => this.resourceLimitErrors() });
   }
 
   /** Adds access: one assignment per new combination of principal, permission set and account. */
@@ -130,7 +146,7 @@ export class AccountAssignments extends Construct {
 
   private add(entry: AssignmentEntry, prop: string): void {
     const site = this.site;
-    entry.principal._validate(site, `${prop}.principal`);
+    entry.principal._validate(site, `${prop}.principal`, this.instance);
     if (entry.permissionSets.length === 0) fail(site, `${prop}.permissionSets`, 'the list is empty', 'name at least one permission set');
     if (entry.targets.length === 0) fail(site, `${prop}.targets`, 'the list is empty', 'name at least one account or organizational unit');
     entry.targets.forEach((t, i) => t._validate(site, `${prop}.targets[${i}]`));
@@ -144,7 +160,7 @@ export class AccountAssignments extends Construct {
           'assign permission sets of the same Identity Center instance');
       }
     });
-    const principal = entry.principal._identity(this);
+    const principal = entry.principal._identity(this, this.instance);
     const accounts = entry.targets.flatMap(t => t.accountIds);
     for (const permissionSet of entry.permissionSets) {
       const setIdentity = permissionSetIdentity(stack, permissionSet);
@@ -158,7 +174,7 @@ export class AccountAssignments extends Construct {
           instanceArn: this.instance.instanceArn,
           permissionSetArn: permissionSet.permissionSetArn,
           principalType: entry.principal.principalType,
-          principalId: entry.principal._principalId(this),
+          principalId: entry.principal._principalId(this, this.instance),
           targetType: 'AWS_ACCOUNT',
           targetId: account,
         });
@@ -183,15 +199,58 @@ export class AccountAssignments extends Construct {
       if (shard === undefined) {
         fail(this.site, 'assignments', `more than ${this.maxAssignmentsPerStack} assignments (maxAssignmentsPerStack) would go into one stack, `
           + `where CloudFormation allows ${CLOUDFORMATION_MAX_RESOURCES} resources`,
-        `set shardCount to place them in nested stacks, chosen once for the size you expect (e.g. shardCount: ${Math.max(2, Math.ceil((this.keys.size * 2) / this.maxAssignmentsPerStack))})`);
+        `if nothing is deployed yet, set shardCount for the size you expect to reach, e.g. shardCount: ${suggestedShardCount(this.keys.size, this.maxAssignmentsPerStack)} `
+          + '(the next power of two at least twice the current need); it cannot change later, because a deployed assignment cannot move to another stack '
+          + '(CloudFormation creates it in the new stack first and AWS::SSO::Assignment fails with AlreadyExists). '
+          + 'If these assignments are deployed, keep them here and declare the new access in a second AccountAssignments (with shardCount), '
+          + 'or remove them in one deployment and add them back sharded in the next (users lack that access in between)');
       }
       fail(this.site, 'shardCount', `nested stack ${shardId(shard)} would hold more than ${this.maxAssignmentsPerStack} assignments (maxAssignmentsPerStack)`,
         `raise maxAssignmentsPerStack up to ${CLOUDFORMATION_MAX_RESOURCES}, or declare further access in a second AccountAssignments; `
-        + 'raising shardCount moves most existing assignments (each move is a moment without access)');
+        + 'changing shardCount cannot be deployed in place (moved assignments fail with AlreadyExists): only by removing the assignments in one deployment '
+        + 'and adding them back in the next, with a window without access');
     }
     this.counts.set(scope, count);
     return scope;
   }
+
+  /**
+   * CloudFormation's 500 resources per stack, counted on what is really in each stack
+   * this construct fills (its own and its shards): assignments, but also the name-lookup
+   * custom resources, their role, policy and function, and the nested stack resources.
+   */
+  private resourceLimitErrors(): string[] {
+    const own = Stack.of(this);
+    const targets = new Set<Stack>([own, ...this.shards.values()]);
+    const counts = new Map<Stack, Map<string, number>>();
+    for (const c of own.node.findAll()) {
+      if (!CfnResource.isCfnResource(c)) continue;
+      const stack = Stack.of(c);
+      if (!targets.has(stack)) continue;
+      const byType = counts.get(stack) ?? new Map<string, number>();
+      counts.set(stack, byType);
+      byType.set(c.cfnResourceType, (byType.get(c.cfnResourceType) ?? 0) + 1);
+    }
+    const errors: string[] = [];
+    for (const [stack, byType] of counts) {
+      const total = [...byType.values()].reduce((a, b) => a + b, 0);
+      if (total <= CLOUDFORMATION_MAX_RESOURCES) continue;
+      const lookups = byType.get('Custom::AWS') ?? 0;
+      const assignments = byType.get('AWS::SSO::Assignment') ?? 0;
+      errors.push(AccessPatternError.invalidProp('AccountAssignments', this.node.path, 'assignments',
+        `the stack '${stack.node.path}' would hold ${total} resources (${assignments} assignments, ${lookups} name lookups, ${total - assignments - lookups} others), `
+          + `above CloudFormation's limit of ${CLOUDFORMATION_MAX_RESOURCES} per stack, so the deployment would fail`,
+        'give principals by id (group(id), user(id)) instead of by name, lower maxAssignmentsPerStack to leave room for the other resources '
+          + '(or set shardCount, before the first deployment only), or move other resources to another stack').message);
+    }
+    return errors;
+  }
+}
+
+/** A shard count for growth: the next power of two at least twice `count / max`. */
+function suggestedShardCount(count: number, max: number): number {
+  const need = Math.max(2, Math.ceil((2 * count) / max));
+  return 2 ** Math.ceil(Math.log2(need));
 }
 
 function shardId(shard: number): string {

@@ -2,6 +2,7 @@ import { Resource } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { validateIdentityStoreId, validateInstanceArn } from './validation';
 import { siteOf } from '../core/errors';
+import { validateAccountId } from '../core/validation';
 
 /** An IAM Identity Center instance (organization or account instance). */
 export interface IIdentityCenterInstance extends IConstruct {
@@ -13,6 +14,13 @@ export interface IIdentityCenterInstance extends IConstruct {
    * groups and users by name.
    */
   readonly identityStoreId?: string;
+
+  /**
+   * The account that owns the instance and its identity store (the organization's
+   * management account for an organization instance); undefined means the account of
+   * the stack that uses the instance.
+   */
+  readonly ownerAccount?: string;
 }
 
 /** The identifiers of an existing Identity Center instance. */
@@ -31,19 +39,34 @@ export interface IdentityCenterInstanceAttributes {
    * The id of the instance's identity store, `d-<10 hex digits>` (field
    * `IdentityStoreId` of `aws sso-admin list-instances`).
    *
-   * @default - none: groups and users can only be given by id
+   * @default - none: groups and users can only be given by id, or by name with the
+   *   identity store id given to `groupByName` / `userByName`
    */
   readonly identityStoreId?: string;
+
+  /**
+   * The account that owns the instance and its identity store: for an organization
+   * instance, the organization's management account, also when a delegated
+   * administrator account deploys the stack. Name lookups (`groupByName`,
+   * `userByName`) are granted on `arn:<partition>:identitystore::<ownerAccount>:identitystore/<id>`.
+   *
+   * @default - the account of the stack that uses the instance (right when the stack is
+   *   deployed in the management account, or for an account instance)
+   * @see https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_IdentityStore.html
+   */
+  readonly ownerAccount?: string;
 }
 
 class ImportedIdentityCenterInstance extends Resource implements IIdentityCenterInstance {
   public readonly instanceArn: string;
   public readonly identityStoreId?: string;
+  public readonly ownerAccount?: string;
 
   constructor(scope: Construct, id: string, attrs: IdentityCenterInstanceAttributes) {
     super(scope, id);
     this.instanceArn = attrs.instanceArn;
     this.identityStoreId = attrs.identityStoreId;
+    this.ownerAccount = attrs.ownerAccount;
   }
 }
 
@@ -61,12 +84,14 @@ export class IdentityCenterInstance {
    * const instance = IdentityCenterInstance.fromInstanceAttributes(this, 'Sso', {
    *   instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
    *   identityStoreId: 'd-1234567890',
+   *   ownerAccount: '111122223333', // the management account, when a delegated administrator deploys
    * });
    */
   public static fromInstanceAttributes(scope: Construct, id: string, attrs: IdentityCenterInstanceAttributes): IIdentityCenterInstance {
     const site = siteOf('IdentityCenterInstance', scope, id);
     validateInstanceArn(site, 'instanceArn', attrs.instanceArn);
     if (attrs.identityStoreId !== undefined) validateIdentityStoreId(site, 'identityStoreId', attrs.identityStoreId);
+    if (attrs.ownerAccount !== undefined) validateAccountId(site, 'ownerAccount', attrs.ownerAccount);
     return new ImportedIdentityCenterInstance(scope, id, attrs);
   }
 

@@ -1,7 +1,7 @@
 import { Annotations, Duration, IResource, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IIdentityCenterInstance } from './instance';
 import {
   DEFAULT_ROLE_POLICY_QUOTA, MAX_INLINE_POLICY_SIZE, MAX_PERMISSION_SET_POLICIES, permissionSetLogicalId,
@@ -14,7 +14,6 @@ import {
 
 /** `arn:<partition>:sso:::permissionSet/ssoins-<16>/ps-<16>`. */
 const PERMISSION_SET_ARN = /^arn:aws(?:-[a-z]+)*:sso:::permissionSet\/(?:sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/;
-const NAME = /^[\w+=,.@-]+$/;
 
 /** A permission set of IAM Identity Center. */
 export interface IPermissionSet extends IResource {
@@ -83,6 +82,10 @@ export interface PermissionSetProps {
    * records the name the set was created with: a name that differs from the construct id
    * is a rename and needs `allowReplacement`.
    *
+   * Without this prop, **renaming the construct id renames the permission set**, with the
+   * same replacement, and nothing can detect it (it looks exactly like removing one set
+   * and adding another). Review `cdk diff` for replaced `AWS::SSO::PermissionSet`s.
+   *
    * @default - the construct id
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-permissionset.html#cfn-sso-permissionset-name
    */
@@ -118,7 +121,10 @@ export interface PermissionSetProps {
 
   /**
    * AWS managed policies to attach, e.g.
-   * `iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')`.
+   * `iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')`. Identity Center only
+   * accepts ARNs of the form `arn:<partition>:iam::aws:policy/...` here: customer managed
+   * policies (`fromManagedPolicyName`, `fromManagedPolicyArn` of an account, or a
+   * `ManagedPolicy` of the app) are refused; list them in `customerManagedPolicies`.
    *
    * Together with `customerManagedPolicies` at most 20; above 10 each target account
    * needs a raised "managed policies per role" IAM quota (a warning says so).
@@ -139,6 +145,13 @@ export interface PermissionSetProps {
   /**
    * An inline policy, at most 10,240 characters without whitespace.
    *
+   * The Identity Center API accepts up to 32,768 characters, but Identity Center
+   * provisions the permission set as an IAM role in every target account, and IAM allows
+   * a role 10,240 characters of inline policy (whitespace not counted): a larger policy
+   * is accepted and then fails to provision. This limit is checked at synthesis.
+   *
+   * @see https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PutInlinePolicyToPermissionSet.html
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
    * @default - none
    */
   readonly inlinePolicy?: iam.PolicyDocument;
@@ -176,8 +189,8 @@ class ImportedPermissionSet extends Resource implements IPermissionSet {
   }
 }
 
-/** Permission set names already used per stack, to catch duplicates. */
-const NAMES = new WeakMap<Stack, Map<string, string>>();
+/** Permission set names already used per app, by instance, to catch duplicates. */
+const NAMES = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * A permission set of IAM Identity Center: the policies and session length of the roles
@@ -185,6 +198,10 @@ const NAMES = new WeakMap<Stack, Map<string, string>>();
  *
  * Renames are refused unless `allowReplacement` is set (a rename replaces the set and
  * every assignment); the logical id is derived from the name, not the construct path.
+ * **Renaming the construct id of a set without `permissionSetName` renames the set
+ * silently** (the id is the name): that replacement cannot be told apart from removing
+ * one set and adding another. Two sets with one name in one instance are refused across
+ * the whole app.
  *
  * @example
  * const readOnly = new PermissionSet(this, 'ReadOnly', {
@@ -220,7 +237,7 @@ export class PermissionSet extends Resource implements IPermissionSet {
   constructor(scope: Construct, id: string, props: PermissionSetProps) {
     const site = siteOf('PermissionSet', scope, id);
     const name = props.permissionSetName ?? id;
-    validateName(site, props.permissionSetName === undefined ? 'id' : 'permissionSetName', name);
+    validateIamName(site, props.permissionSetName === undefined ? 'id' : 'permissionSetName', name, 32);
     checkRename(site, id, name, props.allowReplacement ?? false);
     if (props.description !== undefined) validateLength(site, 'description', props.description, 1, 700);
     const session = props.sessionDuration ?? Duration.hours(1);
@@ -275,13 +292,20 @@ export class PermissionSet extends Resource implements IPermissionSet {
     } else {
       this._identity = `name|${name}`;
       this.resource.overrideLogicalId(permissionSetLogicalId(name));
-      const names = NAMES.get(Stack.of(this)) ?? new Map<string, string>();
-      NAMES.set(Stack.of(this), names);
-      const other = names.get(name);
+      const root = this.node.root;
+      const names = NAMES.get(root) ?? new Map<string, string>();
+      NAMES.set(root, names);
+      const instanceArn = props.instance.instanceArn;
+      const instanceKey = Token.isUnresolved(instanceArn)
+        ? `${Stack.of(this).node.path}|${JSON.stringify(Stack.of(this).resolve(instanceArn))}`
+        : instanceArn;
+      const key = `${instanceKey}|${name}`;
+      const other = names.get(key);
       if (other !== undefined) {
-        fail(site, 'permissionSetName', `${quote(name)} is already the name of '${other}' in this stack`, 'give each permission set its own name');
+        fail(site, 'permissionSetName', `${quote(name)} is already the name of '${other}' in the same Identity Center instance`,
+          'give each permission set of an instance its own name (names are unique per instance, across every stack of the app)');
       }
-      names.set(name, this.node.path);
+      names.set(key, this.node.path);
     }
 
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
@@ -294,18 +318,6 @@ export class PermissionSet extends Resource implements IPermissionSet {
       Annotations.of(this).addWarningV2('cdk-access-patterns:permissionSetReplacement',
         `The name ${quote(name)} differs from the construct id ${quote(id)} (allowReplacement): deploying a new name replaces the permission set and re-creates every assignment, and users lose this access during the deployment.`);
     }
-  }
-}
-
-function validateName(site: ErrorSite, prop: string, name: string): void {
-  if (Token.isUnresolved(name)) return;
-  if (name.length < 1 || name.length > 32) {
-    fail(site, prop, `the permission set name ${quote(name)} is ${name.length} characters long, outside 1-32`,
-      prop === 'id' ? 'give the construct an id of at most 32 characters, or set permissionSetName' : 'use at most 32 characters');
-  }
-  if (!NAME.test(name)) {
-    fail(site, prop, `the permission set name ${quote(name)} contains characters outside letters, digits and + = , . @ _ -`,
-      prop === 'id' ? 'give the construct an id made of these characters (it is the default name)' : 'use only letters, digits and + = , . @ _ -');
   }
 }
 
@@ -322,22 +334,38 @@ function validateReference(site: ErrorSite, prop: string, ref: CustomerManagedPo
   if (ref.path !== undefined) validateIamPath(site, `${prop}.path`, ref.path);
 }
 
-/** Permission sets attach AWS managed policies by ARN; customer managed ones only by name. */
+/**
+ * Permission sets attach AWS managed policies by ARN (`arn:<partition>:iam::aws:policy/...`);
+ * customer managed ones only by name. The ARN is checked on its literal parts, so
+ * `fromManagedPolicyName` (`arn:<partition>:iam::<account>:policy/x`) is refused too;
+ * an ARN that is entirely a token (a parameter) cannot be checked.
+ */
 function validateAwsManaged(site: ErrorSite, prop: string, scope: Construct, policy: iam.IManagedPolicy): void {
   const resolved = Stack.of(scope).resolve(policy.managedPolicyArn);
-  const awsManaged = JSON.stringify(resolved).includes(':iam::aws:policy/');
-  if (policy instanceof iam.ManagedPolicy || (typeof resolved === 'string' && !awsManaged)) {
-    const shown = typeof resolved === 'string' ? quote(resolved) : `'${policy.node.path}'`;
-    fail(site, prop, `${shown} is not an AWS managed policy`,
+  const shape = literalShape(resolved);
+  if (policy instanceof iam.ManagedPolicy || (shape !== OPAQUE && !shape.includes(':iam::aws:policy/'))) {
+    const shown = typeof resolved === 'string' ? quote(resolved) : policy instanceof iam.ManagedPolicy ? `'${policy.node.path}'` : quote(shape.split(OPAQUE).join('${Token}'));
+    fail(site, prop, `${shown} is not an AWS managed policy (Identity Center only accepts arn:<partition>:iam::aws:policy/... here)`,
       'reference customer managed policies by name in customerManagedPolicies: [{ name, path }]; a policy of that name must exist in every target account');
   }
+}
+
+/** Stands for a value only known at deploy time. */
+const OPAQUE = '\u0000';
+
+/** The literal text of a resolved value, with `OPAQUE` for each part known only at deploy time. */
+function literalShape(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (join && Array.isArray(join[1])) return join[1].map(literalShape).join(join[0]);
+  return OPAQUE;
 }
 
 function inlinePolicyErrors(scope: Construct, doc: iam.PolicyDocument): string[] {
   const errors = doc.validateForIdentityPolicy();
   const size = inlinePolicySize(scope, doc);
   if (size > MAX_INLINE_POLICY_SIZE) {
-    errors.push(`the inline policy is ${size} characters without whitespace, above the limit of ${MAX_INLINE_POLICY_SIZE}`);
+    errors.push(`the inline policy is ${size} characters without whitespace, above ${INLINE_POLICY_LIMIT}`);
   }
   return errors;
 }
@@ -349,10 +377,14 @@ function validateInlinePolicy(site: ErrorSite, scope: Construct, doc: iam.Policy
   }
   const size = inlinePolicySize(scope, doc);
   if (size > MAX_INLINE_POLICY_SIZE) {
-    fail(site, 'inlinePolicy', `the policy is ${size} characters without whitespace, above the limit of ${MAX_INLINE_POLICY_SIZE}`,
+    fail(site, 'inlinePolicy', `the policy is ${size} characters without whitespace, above ${INLINE_POLICY_LIMIT}`,
       'move statements into customer managed policies, or merge statements and use wildcards in action names');
   }
 }
+
+/** Which limit the inline policy size check enforces, and why. */
+const INLINE_POLICY_LIMIT = `IAM's quota of ${MAX_INLINE_POLICY_SIZE} characters of inline policy per role: `
+  + 'Identity Center accepts up to 32,768 but provisions the set as a role in each target account, where IAM refuses it';
 
 /** Characters without whitespace; values behind intrinsics are estimated. */
 function inlinePolicySize(scope: Construct, doc: iam.PolicyDocument): number {

@@ -1,10 +1,11 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IConstruct } from 'constructs';
-import { stableHash } from './hash';
+import { Construct } from 'constructs';
+import { IIdentityCenterInstance } from './instance';
+import { NameLookupProvider } from './name-lookup-provider';
 import { validateIdentityStoreId } from './validation';
 import { ErrorSite, fail } from '../core/errors';
+import { stableHash } from '../core/hash';
 import { quote, validateLength } from '../core/validation';
 
 /** Group and user ids of the identity store (`PrincipalId` of `AWS::SSO::Assignment`). */
@@ -22,9 +23,17 @@ export enum IdentityCenterPrincipalType {
  * A group or user of the Identity Center identity store, the principal of an assignment.
  *
  * Give ids where you have them (`group`, `user`): they are static and nothing is looked
- * up. `groupByName` / `userByName` resolve a display name or user name at deploy time
+ * up. `groupNamed` / `userNamed` (identity store of the instance) and `groupByName` /
+ * `userByName` (identity store given) resolve a display name or user name at deploy time
  * through a custom resource calling `identitystore:GetGroupId` / `GetUserId`: the only
  * lookup this library makes.
+ *
+ * The assignments' logical ids include how the principal is given: a group by id and the
+ * same group by name are different combinations. Switching between `group(id)` and a
+ * by-name form of a deployed assignment is a replacement, and CloudFormation creates the
+ * replacement before deleting the old one, which fails with AlreadyExists and rolls the
+ * deployment back. `groupNamed(name)` and `groupByName(storeId, name)` of the instance's
+ * store are the same combination (same logical ids).
  */
 export class IdentityCenterPrincipal {
   /**
@@ -41,11 +50,40 @@ export class IdentityCenterPrincipal {
   }
 
   /**
-   * A group by its display name, resolved at deploy time with `identitystore:GetGroupId`
-   * (a custom resource with a Lambda function in the stack). The stack must be deployed in
-   * the Identity Center instance's account and home region. Renaming the group in the
+   * A group by its display name in the identity store of the assignments' instance
+   * (`identityStoreId` of `IdentityCenterInstance.fromInstanceAttributes`), resolved at
+   * deploy time with `identitystore:GetGroupId` (see `groupByName`).
+   *
+   * @param displayName the group's `DisplayName`, 1-1,024 characters
+   * @see https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_GetGroupId.html
+   */
+  public static groupNamed(displayName: string): IdentityCenterPrincipal {
+    return new IdentityCenterPrincipal(IdentityCenterPrincipalType.GROUP, undefined, undefined, displayName);
+  }
+
+  /**
+   * A user by its user name in the identity store of the assignments' instance, resolved
+   * at deploy time with `identitystore:GetUserId` (see `groupByName`).
+   *
+   * @param userName the user's `UserName`, 1-128 characters
+   * @see https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_GetUserId.html
+   */
+  public static userNamed(userName: string): IdentityCenterPrincipal {
+    return new IdentityCenterPrincipal(IdentityCenterPrincipalType.USER, undefined, undefined, userName);
+  }
+
+  /**
+   * A group by its display name in the given identity store, resolved at deploy time with
+   * `identitystore:GetGroupId` (a custom resource with a Lambda function in the stack;
+   * one IAM role and policy per stack serve every lookup). The stack must be deployed in
+   * the Identity Center home region, by the instance's account or its delegated
+   * administrator (then set the instance's `ownerAccount`). Renaming the group in the
    * identity provider makes the next deployment fail (or, if another group takes the
    * name, re-targets the assignments): prefer `group(id)` for long-lived access.
+   *
+   * When the instance has an `identityStoreId`, `identityStoreId` must equal it (a
+   * different store is refused at synthesis); `groupNamed(displayName)` takes it from the
+   * instance and gives the same logical ids.
    *
    * @param identityStoreId the identity store id, `d-<10 hex digits>`
    * @param displayName the group's `DisplayName`, 1-1,024 characters
@@ -56,8 +94,8 @@ export class IdentityCenterPrincipal {
   }
 
   /**
-   * A user by its user name, resolved at deploy time with `identitystore:GetUserId`
-   * (see `groupByName`).
+   * A user by its user name in the given identity store, resolved at deploy time with
+   * `identitystore:GetUserId` (see `groupByName`).
    *
    * @param identityStoreId the identity store id, `d-<10 hex digits>`
    * @param userName the user's `UserName`, 1-128 characters
@@ -79,27 +117,38 @@ export class IdentityCenterPrincipal {
   /**
    * @param principalType group or user
    * @param id the static id, or undefined for a lookup
-   * @param identityStoreId the identity store to look the name up in
+   * @param identityStoreId the identity store to look the name up in, or undefined for the instance's
    * @param name the display name (groups) or user name (users) to look up
    */
   protected constructor(principalType: IdentityCenterPrincipalType, id?: string, identityStoreId?: string, name?: string) {
     this.principalType = principalType;
     this.id = id;
-    this.lookup = id === undefined ? { identityStoreId: identityStoreId ?? '', attributeValue: name ?? '' } : undefined;
+    this.lookup = id === undefined ? { identityStoreId, attributeValue: name ?? '' } : undefined;
   }
 
-  /** Validates the principal for the construct at `site`. @internal */
-  public _validate(site: ErrorSite, prop: string): void {
+  /** Validates the principal for assignments of `instance` at `site`. @internal */
+  public _validate(site: ErrorSite, prop: string, instance: IIdentityCenterInstance): void {
+    const isGroup = this.principalType === IdentityCenterPrincipalType.GROUP;
     if (this.id !== undefined) {
       if (!Token.isUnresolved(this.id) && !PRINCIPAL_ID.test(this.id)) {
-        fail(site, prop, `${quote(this.id)} is not an identity store ${this.principalType === IdentityCenterPrincipalType.GROUP ? 'group' : 'user'} id`,
-          `pass the id from \`aws identitystore list-${this.principalType === IdentityCenterPrincipalType.GROUP ? 'groups' : 'users'}\`, or use ${this.principalType === IdentityCenterPrincipalType.GROUP ? 'groupByName' : 'userByName'}() to look it up at deploy time`);
+        fail(site, prop, `${quote(this.id)} is not an identity store ${isGroup ? 'group' : 'user'} id`,
+          `pass the id from \`aws identitystore list-${isGroup ? 'groups' : 'users'}\`, or use ${isGroup ? 'groupNamed' : 'userNamed'}() to look it up at deploy time`);
       }
       return;
     }
     const lookup = this.lookup!;
-    validateIdentityStoreId(site, `${prop}.identityStoreId`, lookup.identityStoreId);
-    if (this.principalType === IdentityCenterPrincipalType.GROUP) {
+    const given = lookup.identityStoreId;
+    const ofInstance = instance.identityStoreId;
+    if (given === undefined && ofInstance === undefined) {
+      fail(site, prop, `${isGroup ? 'groupNamed' : 'userNamed'}(${quote(lookup.attributeValue)}) looks the name up in the instance's identity store, but the instance has no identityStoreId`,
+        `import the instance with IdentityCenterInstance.fromInstanceAttributes({ instanceArn, identityStoreId }), or use ${isGroup ? 'groupByName' : 'userByName'}(identityStoreId, name)`);
+    }
+    if (given !== undefined) validateIdentityStoreId(site, `${prop}.identityStoreId`, given);
+    if (given !== undefined && ofInstance !== undefined && !Token.isUnresolved(given) && !Token.isUnresolved(ofInstance) && given !== ofInstance) {
+      fail(site, `${prop}.identityStoreId`, `${quote(given)} is not the identity store of the instance (${quote(ofInstance)}); an assignment only reaches principals of its instance's store`,
+        `use ${isGroup ? 'groupNamed' : 'userNamed'}(name) to look the name up in the instance's store, or import the instance with its real identityStoreId`);
+    }
+    if (isGroup) {
       validateLength(site, `${prop}.displayName`, lookup.attributeValue, 1, 1024);
     } else {
       validateLength(site, `${prop}.userName`, lookup.attributeValue, 1, 128);
@@ -108,88 +157,40 @@ export class IdentityCenterPrincipal {
 
   /**
    * What identifies the principal in assignment logical ids: the type and the id, or the
-   * store and the name for lookups. @internal
+   * store and the name for lookups (the same whether the store is given or taken from
+   * the instance). @internal
    */
-  public _identity(scope: Construct): string {
+  public _identity(scope: Construct, instance: IIdentityCenterInstance): string {
     const stack = Stack.of(scope);
     if (this.id !== undefined) return `${this.principalType}|id|${JSON.stringify(stack.resolve(this.id))}`;
     const l = this.lookup!;
-    return `${this.principalType}|name|${JSON.stringify(stack.resolve(l.identityStoreId))}|${JSON.stringify(stack.resolve(l.attributeValue))}`;
+    const store = l.identityStoreId ?? instance.identityStoreId!;
+    return `${this.principalType}|name|${JSON.stringify(stack.resolve(store))}|${JSON.stringify(stack.resolve(l.attributeValue))}`;
   }
 
   /**
    * The principal id to put in an assignment made in `scope`: the static id, or the
    * attribute of a lookup custom resource created once per scope. @internal
    */
-  public _principalId(scope: Construct): string {
+  public _principalId(scope: Construct, instance: IIdentityCenterInstance): string {
     if (this.id !== undefined) return this.id;
     const lookup = this.lookup!;
     const isGroup = this.principalType === IdentityCenterPrincipalType.GROUP;
-    const id = `${isGroup ? 'GroupLookup' : 'UserLookup'}${stableHash(this._identity(scope), 8)}`;
+    const id = `${isGroup ? 'GroupLookup' : 'UserLookup'}${stableHash(this._identity(scope, instance), 8)}`;
     const existing = scope.node.tryFindChild(id) as cr.AwsCustomResource | undefined;
-    const resource = existing ?? newLookup(scope, id, isGroup, lookup);
+    const resource = existing ?? NameLookupProvider.of(Stack.of(scope)).lookup(scope, id, {
+      isGroup,
+      identityStoreId: lookup.identityStoreId ?? instance.identityStoreId!,
+      ownerAccount: instance.ownerAccount,
+      attributeValue: lookup.attributeValue,
+    });
     return resource.getResponseField(isGroup ? 'GroupId' : 'UserId');
   }
 }
 
 /** A group or user given by name. */
 interface NameLookup {
-  readonly identityStoreId: string;
+  /** The store, or undefined for the instance's. */
+  readonly identityStoreId?: string;
   readonly attributeValue: string;
 }
-
-function newLookup(scope: Construct, id: string, isGroup: boolean, lookup: NameLookup): cr.AwsCustomResource {
-  const stack = Stack.of(scope);
-  const action = isGroup ? 'GetGroupId' : 'GetUserId';
-  const call: cr.AwsSdkCall = {
-    service: 'IdentityStore',
-    action,
-    parameters: {
-      IdentityStoreId: lookup.identityStoreId,
-      AlternateIdentifier: {
-        UniqueAttribute: { AttributePath: isGroup ? 'displayName' : 'userName', AttributeValue: lookup.attributeValue },
-      },
-    },
-    physicalResourceId: cr.PhysicalResourceId.fromResponse(isGroup ? 'GroupId' : 'UserId'),
-  };
-  const storeArn = stack.formatArn({ service: 'identitystore', region: '', resource: 'identitystore', resourceName: lookup.identityStoreId });
-  const principalsArn = stack.formatArn({ service: 'identitystore', region: '', account: '', resource: isGroup ? 'group' : 'user', resourceName: '*' });
-  const resource = new cr.AwsCustomResource(scope, id, {
-    onUpdate: call,
-    policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
-      actions: [`identitystore:${action}`],
-      resources: [storeArn, principalsArn],
-    })]),
-    installLatestAwsSdk: false,
-  });
-  const principalsFinding = `Resource::arn:<AWS::Partition>:identitystore:::${isGroup ? 'group' : 'user'}/*`;
-  Validations.of(resource).acknowledge({
-    id: `AwsSolutions-IAM5[${principalsFinding}]`,
-    reason: `identitystore:${action} authorizes on the identity store and on the ${isGroup ? 'group' : 'user'} it returns, whose id is what the lookup is for, so it cannot be named in advance; the action only maps a name to an id.`,
-  });
-  acknowledgeProviderFunction(stack);
-  return resource;
-}
-
-/**
- * The Lambda function behind every AwsCustomResource of a stack is a singleton that
- * aws-cdk-lib creates and configures: acknowledge its findings once, on that function.
- */
-function acknowledgeProviderFunction(stack: Stack): void {
-  const fn = stack.node.tryFindChild(PROVIDER_FUNCTION_ID);
-  if (!fn || ACKNOWLEDGED.has(fn)) return;
-  ACKNOWLEDGED.add(fn);
-  Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: 'The aws-cdk-lib AwsCustomResource provider function (Identity Center name lookups) logs to CloudWatch with the AWS managed basic execution policy, which grants only log writing.',
-  });
-  Validations.of(fn).acknowledge({
-    id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-    reason: 'The AwsCustomResource provider function only calls the public identitystore API at deployment to map a name to an id; '
-      + 'it reaches no private resource, and a VPC would add a NAT gateway or endpoint for nothing.',
-  });
-}
-
-/** The construct id aws-cdk-lib gives the AwsCustomResource singleton function. */
-const PROVIDER_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-const ACKNOWLEDGED = new WeakSet<IConstruct>();

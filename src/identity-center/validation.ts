@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { hashNumber, stableHash } from './hash';
 import { ErrorSite, fail } from '../core/errors';
+import { hashNumber, stableHash } from '../core/hash';
 import { quote } from '../core/validation';
 
 /** `arn:<partition>:sso:::instance/ssoins-<16>` (the CloudFormation pattern also allows `ins-`). */
@@ -30,7 +30,11 @@ export function validateIdentityStoreId(site: ErrorSite, prop: string, value: st
 export const MAX_PERMISSION_SET_POLICIES = 20;
 /** The default IAM quota of managed policies per role in each target account. */
 export const DEFAULT_ROLE_POLICY_QUOTA = 10;
-/** Largest inline policy of a permission set, in characters without whitespace. */
+/**
+ * Largest inline policy of a permission set, in characters without whitespace: IAM's quota
+ * of inline policy per role (Identity Center provisions each set as a role in every
+ * target account). The Identity Center API itself accepts 32,768 characters.
+ */
 export const MAX_INLINE_POLICY_SIZE = 10240;
 
 /** `PermissionSet` + the name's letters and digits + 8 hex digits of its hash. */

@@ -6,6 +6,7 @@ import {
   AccountAssignments, AssignmentEntry, AssignmentTarget, IdentityCenterInstance, IdentityCenterPrincipal,
   IIdentityCenterInstance, IPermissionSet, PermissionSet,
 } from '../../src';
+import { hashNumber, stableHash } from '../../src/core/hash';
 import { TEST_ENV } from '../support/env';
 import { nagFindings } from '../support/nag';
 import { templateOf } from '../support/template';
@@ -116,8 +117,27 @@ describe('AccountAssignments', () => {
 
     test('pinned: the ids are a hash of the combination', () => {
       const ids = [...synthesize(base).keys()];
-      expect(ids).toHaveLength(12);
-      expect(ids.slice(0, 2)).toEqual(['Assignment99A295CC882CD3E8', 'AssignmentC9D7CE202EA70A87']);
+      expect(ids).toEqual([
+        'Assignment99A295CC882CD3E8', 'AssignmentC9D7CE202EA70A87', 'Assignment8D45AD3E50C8BB70', 'AssignmentF6248E7A83D7802C',
+        'Assignment8A6C58292C44CC5B', 'Assignment1223753642A6031A', 'AssignmentAA05E8EF5F6EC0AD', 'AssignmentBD5CCF37B637AB72',
+        'Assignment6D2E584F2415A6D6', 'Assignment902EDF728A39E733', 'AssignmentACAEC718AF8AFA9F', 'Assignment253F34F0C02FE047',
+      ]);
+    });
+
+    test('pinned: the shard of each combination, with shardCount 4', () => {
+      const placement = synthesize(base, { shardCount: 4 });
+      expect([...placement.entries()].map(([id, stack]) => `${id}@${stack.split('/').pop()}`)).toEqual([
+        'Assignment99A295CC882CD3E8@Shard000', 'AssignmentC9D7CE202EA70A87@Shard000', 'Assignment8D45AD3E50C8BB70@Shard002',
+        'AssignmentF6248E7A83D7802C@Shard002', 'Assignment8A6C58292C44CC5B@Shard001', 'Assignment1223753642A6031A@Shard002',
+        'AssignmentAA05E8EF5F6EC0AD@Shard003', 'AssignmentBD5CCF37B637AB72@Shard003', 'Assignment6D2E584F2415A6D6@Shard003',
+        'Assignment902EDF728A39E733@Shard002', 'AssignmentACAEC718AF8AFA9F@Shard000', 'Assignment253F34F0C02FE047@Shard000',
+      ]);
+    });
+
+    test('pinned: the hash behind logical ids and shards (src/core/hash)', () => {
+      expect(stableHash('cdk-access-patterns')).toBe('FF0C2CD13D1C616E');
+      expect(stableHash('cdk-access-patterns', 8)).toBe('FF0C2CD1');
+      expect(hashNumber('cdk-access-patterns')).toBe(4278987985);
     });
 
     test('adding an account keeps the other assignments', () => {
@@ -255,7 +275,7 @@ describe('AccountAssignments', () => {
     test('above maxAssignmentsPerStack without shards, synthesis fails with the fix', () => {
       const { stack, instance } = newInstanceStack();
       expect(() => new AccountAssignments(stack, 'Access', { instance, assignments: matrix(5, 30)(stack, instance) }))
-        .toThrow(/Invalid AccountAssignments 'Sso\/Access' prop 'assignments': more than 400 assignments .* set shardCount .*e.g. shardCount: 3/);
+        .toThrow(/Invalid AccountAssignments 'Sso\/Access' prop 'assignments': more than 400 assignments .*if nothing is deployed yet, set shardCount for the size you expect to reach, e.g. shardCount: 4 .*it cannot change later.*AlreadyExists.*second AccountAssignments/);
     });
 
     test('a shard above maxAssignmentsPerStack fails synthesis with the fix', () => {
@@ -316,7 +336,7 @@ describe('AccountAssignments', () => {
     test('group id of the wrong shape', () => {
       const { stack, instance } = newInstanceStack();
       expect(() => new AccountAssignments(stack, 'Access', { instance, assignments: [entry({ principal: IdentityCenterPrincipal.group('Admins') }, stack, instance)] }))
-        .toThrow(/prop 'assignments\[0\].principal': 'Admins' is not an identity store group id; .* or use groupByName\(\)/);
+        .toThrow(/prop 'assignments\[0\].principal': 'Admins' is not an identity store group id; .* or use groupNamed\(\)/);
     });
 
     test('permission set of another instance', () => {

@@ -160,7 +160,27 @@ describe('PermissionSet', () => {
       const { stack, instance } = newInstanceStack();
       new PermissionSet(stack, 'ReadOnly', { instance });
       expect(() => new PermissionSet(stack, 'ReadOnly2', { instance, permissionSetName: 'ReadOnly', allowReplacement: true }))
-        .toThrow(/prop 'permissionSetName': 'ReadOnly' is already the name of 'Sso\/ReadOnly'/);
+        .toThrow(/prop 'permissionSetName': 'ReadOnly' is already the name of 'Sso\/ReadOnly' in the same Identity Center instance/);
+    });
+
+    test('two sets with one name in one instance are refused across the stacks of an app', () => {
+      // GIVEN
+      const { stack, instance } = newInstanceStack();
+      new PermissionSet(stack, 'ReadOnly', { instance });
+      const other = new Stack(stack.node.root, 'Other', { env: TEST_ENV });
+      const sameInstance = IdentityCenterInstance.fromInstanceArn(other, 'Instance', INSTANCE_ARN);
+      // WHEN / THEN
+      expect(() => new PermissionSet(other, 'ReadOnly', { instance: sameInstance }))
+        .toThrow(/Invalid PermissionSet 'Other\/ReadOnly' prop 'permissionSetName': 'ReadOnly' is already the name of 'Sso\/ReadOnly' in the same Identity Center instance/);
+    });
+
+    test('one name in two instances, or in two apps, is allowed', () => {
+      const { stack, instance } = newInstanceStack();
+      new PermissionSet(stack, 'ReadOnly', { instance });
+      const otherInstance = IdentityCenterInstance.fromInstanceArn(stack, 'OtherInstance', 'arn:aws:sso:::instance/ssoins-fedcba0987654321');
+      expect(() => new PermissionSet(stack, 'ReadOnly2', { instance: otherInstance, permissionSetName: 'ReadOnly', allowReplacement: true })).not.toThrow();
+      const second = newInstanceStack();
+      expect(() => new PermissionSet(second.stack, 'ReadOnly', { instance: second.instance })).not.toThrow();
     });
   });
 
@@ -184,13 +204,13 @@ describe('PermissionSet', () => {
     test('name longer than 32 characters', () => {
       const { stack, instance } = newInstanceStack();
       expect(() => new PermissionSet(stack, 'A'.repeat(33), { instance }))
-        .toThrow(/prop 'id': the permission set name 'A{33}' is 33 characters long, outside 1-32/);
+        .toThrow(/prop 'id': 'A{33}' is 33 characters long, outside 1-32/);
     });
 
     test('name with characters IAM does not allow', () => {
       const { stack, instance } = newInstanceStack();
       expect(() => new PermissionSet(stack, 'Read Only', { instance }))
-        .toThrow(/prop 'id': the permission set name 'Read Only' contains characters outside/);
+        .toThrow(/prop 'id': 'Read Only' contains characters outside letters, digits and \+ = , \. @ _ -/);
     });
 
     test('description longer than 700 characters', () => {
@@ -239,7 +259,7 @@ describe('PermissionSet', () => {
         })),
       });
       expect(() => new PermissionSet(stack, 'ReadOnly', { instance, inlinePolicy }))
-        .toThrow(/prop 'inlinePolicy': the policy is \d+ characters without whitespace, above the limit of 10240/);
+        .toThrow(/prop 'inlinePolicy': the policy is \d+ characters without whitespace, above IAM's quota of 10240 characters of inline policy per role: Identity Center accepts up to 32,768 but provisions the set as a role/);
     });
 
     test('inline policy grown above the limit after construction fails synthesis', () => {
@@ -249,7 +269,7 @@ describe('PermissionSet', () => {
       inlinePolicy.addStatements(...Array.from({ length: 200 }, (_, i) => new iam.PolicyStatement({
         actions: ['s3:GetObject'], resources: [`arn:aws:s3:::bucket-with-a-rather-long-name-${i}/*`],
       })));
-      expect(() => templateOf(stack)).toThrow(/the inline policy is \d+ characters without whitespace, above the limit of 10240/);
+      expect(() => templateOf(stack)).toThrow(/the inline policy is \d+ characters without whitespace, above IAM's quota of 10240 characters of inline policy per role/);
     });
 
     test('inline policy with a principal', () => {
@@ -264,7 +284,21 @@ describe('PermissionSet', () => {
       const { stack, instance } = newInstanceStack();
       const policy = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Mine', 'arn:aws:iam::222222222222:policy/mine');
       expect(() => new PermissionSet(stack, 'ReadOnly', { instance, managedPolicies: [policy] }))
-        .toThrow(/prop 'managedPolicies\[0\]': 'arn:aws:iam::222222222222:policy\/mine' is not an AWS managed policy; reference customer managed policies by name/);
+        .toThrow(/prop 'managedPolicies\[0\]': 'arn:aws:iam::222222222222:policy\/mine' is not an AWS managed policy.*; reference customer managed policies by name/);
+    });
+
+    test('customer managed policy given by name as a managed policy', () => {
+      const { stack, instance } = newInstanceStack();
+      const policy = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Mine', 'mine');
+      expect(() => new PermissionSet(stack, 'ReadOnly', { instance, managedPolicies: [policy] }))
+        .toThrow(/prop 'managedPolicies\[0\]': 'arn:\$\{Token\}:iam::\d{12}:policy\/mine' is not an AWS managed policy \(Identity Center only accepts arn:<partition>:iam::aws:policy\/\.\.\. here\); reference customer managed policies by name in customerManagedPolicies: \[\{ name, path \}\]/);
+    });
+
+    test('customer managed boundary given as a managed policy', () => {
+      const { stack, instance } = newInstanceStack();
+      const policy = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Mine', 'mine');
+      expect(() => new PermissionSet(stack, 'ReadOnly', { instance, permissionsBoundary: PermissionSetBoundary.fromManagedPolicy(policy) }))
+        .toThrow(/prop 'permissionsBoundary': .* is not an AWS managed policy/);
     });
 
     test('customer managed policy created in the app', () => {
