@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { fail, siteOf } from '../core/errors';
+import { stableHash } from '../core/hash';
 import { quote } from '../core/validation';
 
 /** Options for {@link PodIdentityAgent.of}. */
@@ -120,5 +120,5 @@ export class PodIdentityAgent extends Construct {
 function idOf(clusterName: string): string {
   const plain = clusterName.replace(/[^A-Za-z0-9]/g, '');
   if (plain === clusterName) return plain;
-  return `${plain}${createHash('sha256').update(clusterName).digest('hex').slice(0, 8).toUpperCase()}`;
+  return `${plain}${stableHash(clusterName, 8)}`;
 }
