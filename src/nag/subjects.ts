@@ -1,4 +1,6 @@
-import { ConditionEntry, NormalizedStatement, conditionKeys, hasToken } from './trust-statements';
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { ConditionEntry, NormalizedStatement, conditionKeys, findingsOr, hasToken, isOidc, trustStatements } from './trust-statements';
 
 /** How far a `sub` condition value reaches. Ordered from narrowest to widest. */
 export enum SubjectScope {
@@ -124,4 +126,21 @@ export function issuerOf(s: NormalizedStatement): string {
     if (m && !hasToken(m[1])) return m[1];
   }
   return '<issuer>';
+}
+
+/**
+ * The result of a subject rule: the findings of every OIDC trust statement of `node` whose
+ * subject verdict `reported` selects, compliant when there are none, not applicable when
+ * the resource has no OIDC trust.
+ */
+export function subjectRuleResult(node: CfnResource, reported: (scope: SubjectScope) => boolean): NagRuleResult {
+  const findings: string[] = [];
+  let applicable = false;
+  for (const s of trustStatements(node)) {
+    if (!isOidc(s)) continue;
+    applicable = true;
+    const verdict = subjectVerdict(s, issuerOf(s));
+    if (reported(verdict.scope)) findings.push(...verdict.findings);
+  }
+  return applicable ? findingsOr(findings, NagRuleCompliance.COMPLIANT) : NagRuleCompliance.NOT_APPLICABLE;
 }

@@ -1,8 +1,7 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { SubjectScope, issuerOf, subjectVerdict } from '../subjects';
-import { findingsOr, isOidc, trustStatements } from '../trust-statements';
+import { NagRuleResult } from 'cdk-nag';
+import { SubjectScope, subjectRuleResult } from '../subjects';
 
 /**
  * A role that trusts an OIDC provider (`sts:AssumeRoleWithWebIdentity`, other than Cognito
@@ -16,14 +15,7 @@ import { findingsOr, isOidc, trustStatements } from '../trust-statements';
  * when a part only known at deploy time decides whether the subject is scoped.
  * @param node the CfnResource to check
  */
-export default Object.defineProperty((node: CfnResource): NagRuleResult => {
-  const findings: string[] = [];
-  let applicable = false;
-  for (const s of trustStatements(node)) {
-    if (!isOidc(s)) continue;
-    applicable = true;
-    const verdict = subjectVerdict(s, issuerOf(s));
-    if (verdict.scope >= SubjectScope.UNRESOLVED) findings.push(...verdict.findings);
-  }
-  return applicable ? findingsOr(findings, NagRuleCompliance.COMPLIANT) : NagRuleCompliance.NOT_APPLICABLE;
-}, 'name', { value: parse(__filename).name });
+export default Object.defineProperty(
+  (node: CfnResource): NagRuleResult => subjectRuleResult(node, scope => scope >= SubjectScope.UNRESOLVED),
+  'name', { value: parse(__filename).name },
+);
