@@ -101,7 +101,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['../examples/**/*.ts', '../bench/**/*.ts'],
   },
 
-  gitignore: ['/cdk.out', '/.cdk-examples', '*.tgz', '/bench/results'],
+  gitignore: ['/cdk.out', '/.cdk-examples', '*.tgz'],
 });
 
 // npm ci cannot run against registry mirrors whose lock files lack foreign-platform
