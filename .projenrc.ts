@@ -50,6 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'reflect-metadata@^0.2.2',
     // The library users migrate from; the migration test synthesizes it side by side.
     'aws-cdk-github-oidc@2.4.1',
+    // Checks the access map's Mermaid diagrams with Mermaid's own parser (in a DOM from jsdom).
+    'mermaid@11.17.2',
+    'jsdom@29.1.1',
   ],
 
   // jsii targets: configured for publishing; only the JavaScript package is built here.
@@ -108,6 +111,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // optional packages, so installs in CI use npm install and the lock file is checked
 // for drift instead.
 project.tasks.tryFind('install:ci')?.reset('npm install');
+
+// The access map command: `npx cdk-access-patterns map [cdk.out]`.
+project.addBins({ 'cdk-access-patterns': 'lib/access-map/cli.js' });
 
 // The README's main job: synthesize every example app with the real CDK CLI, with
 // AwsSolutions and this library's nag pack registered by the apps themselves.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: synthesizes every app in examples/ with the real CDK CLI. The apps register
 # the AwsSolutions and AccessPatterns checks, so any unacknowledged finding fails synthesis.
+# It ends by writing the examples' access map (who can assume which role) next to them.
 # Usage: npm run examples [-- name ...]   (default: every examples/*.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ else
 fi
 
 failed=0
+synthesized=()
 for app in "${apps[@]}"; do
   name=$(basename "$app" .ts)
   out="$out_root/$name"
@@ -26,6 +28,7 @@ for app in "${apps[@]}"; do
       --app "npx --no-install ts-node --transpile-only -r tsconfig-paths/register $app" \
       --output "$out"; then
     for t in "$out"/*.template.json; do echo "   $t"; done
+    synthesized+=("$out")
   else
     echo "!! $app failed to synthesize" >&2
     failed=$((failed + 1))
@@ -34,4 +37,12 @@ done
 
 echo
 echo "Synthesized ${#apps[@]} example app(s), $failed failed. Templates: $out_root/<example>/<Stack>.template.json"
+
+if [ "${#synthesized[@]}" -gt 0 ]; then
+  # The access map of what was synthesized, with the package's own command (from source).
+  map=(node -r ts-node/register/transpile-only src/access-map/cli.ts map "${synthesized[@]}")
+  "${map[@]}" --out "$out_root/access-map.md"
+  "${map[@]}" --format json --out "$out_root/access-map.json"
+  echo "Access map of ${#synthesized[@]} example app(s): $out_root/access-map.md (and .json)"
+fi
 exit "$failed"

@@ -10,3 +10,4 @@ export * from './saml';
 export * from './cognito';
 export * from './monitoring';
 export * from './nag';
+export * from './access-map';

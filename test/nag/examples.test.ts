@@ -1,14 +1,17 @@
 import { execFile } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { AccessMap } from '../../src';
+import { parseMermaid } from '../access-map/mermaid';
 
 /**
  * Every example app passes the pack. The apps register AccessPatternsChecks (and
  * AwsSolutions) as validation plugins and call `app.synth()`, so each is run as its own
  * process, the way `cdk synth` runs it: it exits non-zero on an unacknowledged error, and
  * its validation report must hold no AccessPatterns finding at all (warnings included).
- * New examples are picked up from `examples/*.ts`.
+ * New examples are picked up from `examples/*.ts`. Each app's assembly is then read into
+ * its access map, as `npm run examples` does at the end.
  */
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter(f => f.endsWith('.ts')).sort();
@@ -19,14 +22,19 @@ interface Run {
   readonly code: number;
   readonly output: string;
   readonly findings: string[];
+  /** The app's access map, read from its assembly; undefined when synthesis failed. */
+  readonly map?: AccessMap;
 }
+
+/** The context the CDK CLI passes to an app: path and asset metadata in the templates. */
+const CLI_CONTEXT = JSON.stringify({ 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': false });
 
 function synth(example: string): Promise<Run> {
   const outdir = mkdtempSync(join(tmpdir(), 'nag-example-'));
   return new Promise(resolve => {
     execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join('examples', example)], {
       cwd: ROOT,
-      env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_PROJECT: 'test/tsconfig.json', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: CLI_CONTEXT, TS_NODE_PROJECT: 'test/tsconfig.json', CDK_DISABLE_CLI_TELEMETRY: 'true' },
       maxBuffer: 64 * 1024 * 1024,
     }, (error, stdout, stderr) => {
       const reportFile = join(outdir, 'validation-report.json');
@@ -34,8 +42,9 @@ function synth(example: string): Promise<Run> {
       const findings: string[] = (report.pluginReports ?? [])
         .filter((r: any) => String(r.pluginName ?? r.summary?.pluginName ?? '').startsWith('AccessPatterns'))
         .flatMap((r: any) => (r.violations ?? []).map((v: any) => String(v.ruleName)));
+      const map = !error && existsSync(join(outdir, 'manifest.json')) ? AccessMap.fromAssembly(outdir) : undefined;
       rmSync(outdir, { recursive: true, force: true });
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}\n${stderr}`, findings });
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}\n${stderr}`, findings, map });
     });
   });
 }
@@ -59,5 +68,57 @@ describe.each(EXAMPLES)('examples/%s', (example) => {
     const run = runs.get(example)!;
     expect({ findings: run.findings, code: run.code, output: run.code === 0 ? '' : run.output.slice(-4000) })
       .toEqual({ findings: [], code: 0, output: '' });
+  });
+});
+
+/**
+ * What each example's access map must say: one way in per pattern it shows, in the words a
+ * reviewer reads. A change to the trust of an example, or to the map's wording, shows here.
+ */
+const EXPECTED_WAYS_IN: Record<string, string[]> = {
+  'cognito.ts': ['Cognito identity pool Identities, authenticated identities'],
+  'cross-account.ts': ['account 464622532012 with ExternalId', 'role toolinglingpipelinerole0e2764460492de991cf9 in account 111111111111'],
+  'eks.ts': [
+    'EKS Pod Identity: service account kube-system/ebs-csi-controller-sa on cluster ⟨Orders⟩ (named at deploy)',
+    'EKS service account external-dns/external-dns on cluster ⟨Orders⟩ (named at deploy)',
+    'role platform-admins in account 111111111111',
+  ],
+  'github-actions.ts': ['GitHub Actions: acme/web, environment production', 'GitHub Actions: acme/web, pull requests'],
+  'gitlab-ci.ts': ['GitLab CI (gitlab.com): acme/platform/api, branch main'],
+  'identity-center.ts': ['AWS service lambda.amazonaws.com'],
+  'platform.ts': ['role pipeline-deployer in account 111111111111', 'GitHub Actions: acme/web, environment production', 'users of SAML provider CorporateIdP'],
+  'roles-anywhere.ts': ['certificates with CN=backup01.dc1.acme.internal, OU=Backup via trust anchor OnPremBackupDataCenterAnchor8B2EC370'],
+  'saml.ts': ['users of SAML provider ⟨Okta⟩'],
+};
+
+describe('access maps of the examples', () => {
+  test.each(EXAMPLES)('%s: every role has a way in, and the pattern roles read in plain words', (example) => {
+    const map = runs.get(example)!.map!;
+    expect(map).toBeDefined();
+    expect(map.roles.filter(r => r.waysIn.length === 0).map(r => r.path)).toEqual([]);
+    const ways = map.roles.flatMap(r => r.waysIn.map(w => w.who));
+    expect(ways).toEqual(expect.arrayContaining(EXPECTED_WAYS_IN[example] ?? ['(no expectation written for this example)']));
+    // The examples are the secure defaults: nothing in them is broad.
+    expect(map.roles.flatMap(r => r.waysIn.filter(w => w.broad).map(w => `${r.path}: ${w.who} (${w.broad})`))).toEqual([]);
+  });
+
+  test('identity-center.ts: the principal × permission set × account matrix', () => {
+    const map = runs.get('identity-center.ts')!.map!;
+    expect(map.permissionSets.map(p => p.name).sort()).toEqual(['Administrator', 'Developer', 'ReadOnly']);
+    expect(map.assignments.length).toBeGreaterThan(0);
+    expect(map.toMarkdown()).toMatch(/\| group "ReadOnly" \(id looked up at deploy\) \| ReadOnly \| 200000000001, /);
+  });
+
+  test('platform.ts: the Markdown is the golden file test/access-map/golden/platform.md', () => {
+    const golden = join(ROOT, 'test', 'access-map', 'golden', 'platform.md');
+    const markdown = runs.get('platform.ts')!.map!.toMarkdown();
+    // To accept a deliberate change: UPDATE_GOLDEN=1 npx jest test/nag/examples.test.ts
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, markdown);
+    expect(markdown).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  test('every diagram parses with Mermaid', async () => {
+    const diagrams = EXAMPLES.map(e => runs.get(e)!.map!.toMermaid());
+    expect(await parseMermaid(diagrams)).toEqual(diagrams.map(() => null));
   });
 });

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'fs';
+import { basename, resolve } from 'path';
+import { parseArgs } from 'util';
+import { AccessMap } from './access-map';
+
+const USAGE = `Usage:
+  cdk-access-patterns map [ASSEMBLY ...] [--format markdown|json] [--out FILE]
+      Who can assume which role, from one or more cloud assemblies (default: cdk.out).
+  cdk-access-patterns map --diff OLD NEW [--format markdown|json] [--out FILE]
+      The access NEW grants that OLD does not, and the reverse (two assembly directories).`;
+
+/** Runs the command line; returns the exit code. Output goes to `write` unless `--out` is given. */
+export function main(argv: string[], write: (text: string) => void = t => process.stdout.write(t)): number {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === undefined) {
+    write(`${USAGE}\n`);
+    return command === undefined ? 1 : 0;
+  }
+  if (command !== 'map') throw new UsageError(`unknown command '${command}'`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'markdown' },
+      out: { type: 'string' },
+      diff: { type: 'boolean', default: false },
+    },
+  });
+  const format = values.format;
+  if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json, not '${format}'`);
+  let text: string;
+  if (values.diff) {
+    if (positionals.length !== 2) throw new UsageError('--diff takes two assembly directories: OLD NEW');
+    const [before, after] = positionals.map(d => AccessMap.fromAssembly(d));
+    const changes = AccessMap.diff(before, after);
+    text = format === 'json' ? `${JSON.stringify({ version: 1, changes }, undefined, 2)}\n` : AccessMap.diffToMarkdown(changes);
+  } else {
+    const dirs = positionals.length > 0 ? positionals : ['cdk.out'];
+    // Several assemblies: each stack name is prefixed with its directory's name.
+    const map = dirs.length === 1 ? AccessMap.fromAssembly(dirs[0])
+      : AccessMap.combine(dirs.map(d => AccessMap.fromAssembly(d, { prefix: basename(resolve(d)) })));
+    text = format === 'json' ? map.toJson() : map.toMarkdown();
+  }
+  if (values.out) writeFileSync(values.out, text);
+  else write(text);
+  return 0;
+}
+
+/** A mistake on the command line: reported with the usage text. */
+class UsageError extends Error {}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`cdk-access-patterns: ${message}\n${e instanceof UsageError || /Unknown option|Unexpected argument/.test(message) ? `${USAGE}\n` : ''}`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * How a principal gets into a role, by the shape of the trust policy statement.
+ */
+export enum AccessMapKind {
+  /** Principals of one AWS account (`arn:aws:iam::<account>:root`). */
+  AWS_ACCOUNT = 'aws-account',
+  /** One IAM role, user or session of an AWS account. */
+  AWS_PRINCIPAL = 'aws-principal',
+  /** Any principal of an AWS Organization (`"AWS": "*"` with `aws:PrincipalOrgID`). */
+  ORGANIZATION = 'organization',
+  /** Any AWS principal at all (`"AWS": "*"` or `"Principal": "*"` without an organization condition). */
+  ANY_PRINCIPAL = 'any-principal',
+  /** An AWS service principal, e.g. `lambda.amazonaws.com`. */
+  SERVICE = 'service',
+  /** GitHub Actions jobs, through the `token.actions.githubusercontent.com` OIDC provider. */
+  GITHUB_ACTIONS = 'github-actions',
+  /** GitLab CI/CD jobs, through a GitLab OIDC provider. */
+  GITLAB_CI = 'gitlab-ci',
+  /** Kubernetes service accounts of an EKS cluster, through its OIDC issuer (IRSA). */
+  EKS_SERVICE_ACCOUNT = 'eks-service-account',
+  /** Kubernetes service accounts of an EKS cluster, through EKS Pod Identity. */
+  EKS_POD_IDENTITY = 'eks-pod-identity',
+  /** X.509 certificates, through IAM Roles Anywhere. */
+  ROLES_ANYWHERE = 'roles-anywhere',
+  /** Identities of an Amazon Cognito identity pool. */
+  COGNITO = 'cognito',
+  /** Tokens of any other OIDC issuer. */
+  OIDC = 'oidc',
+  /** Users of a SAML 2.0 identity provider. */
+  SAML = 'saml',
+}
+
+/** One way into a role: who, under which further conditions, with which actions. */
+export interface AccessMapWayIn {
+  /** The kind of principal. */
+  readonly kind: AccessMapKind;
+  /**
+   * Who, in plain words, e.g. `GitHub Actions: acme/api, branch main` or
+   * `account 111122223333 with ExternalId`. Values only known at deploy time read `⟨...⟩`.
+   */
+  readonly who: string;
+  /** The statement's other conditions, in plain words. */
+  readonly conditions: string[];
+  /** The STS actions the statement allows, e.g. `sts:AssumeRoleWithWebIdentity`. */
+  readonly actions: string[];
+  /**
+   * Why this way in is broad (a wildcard subject, a whole account without ExternalId,
+   * MFA or principal ARN condition, any principal, any certificate ...).
+   *
+   * @default - not broad
+   */
+  readonly broad?: string;
+  /** Whether `who` or a condition contains a value only known at deploy time. */
+  readonly unresolved: boolean;
+}
+
+/** What a role or permission set may do, summarized. */
+export interface AccessMapPermissions {
+  /** Managed policies by name; AWS managed ones read `ReadOnlyAccess (AWS managed)`. */
+  readonly managedPolicies: string[];
+  /** The distinct actions that inline and attached policy statements allow. */
+  readonly allowedActions: string[];
+  /**
+   * What is broad about the permissions: `*` or `service:*` actions, `NotAction`,
+   * `Resource: *`, administrator-level AWS managed policies.
+   */
+  readonly flags: string[];
+  /**
+   * The permissions boundary.
+   *
+   * @default - none
+   */
+  readonly permissionsBoundary?: string;
+}
+
+/** An IAM role and every way into it. */
+export interface AccessMapRole {
+  /** The stack's display name; a nested stack reads `Parent/Nested`. */
+  readonly stack: string;
+  /** The role's logical id in its template. */
+  readonly logicalId: string;
+  /** The construct path below the stack, or the logical id when the template has no path metadata. */
+  readonly path: string;
+  /** The role name, or a `⟨generated name of role ...⟩` marker. */
+  readonly roleName: string;
+  /** The longest session, in seconds (`MaxSessionDuration`, 3600 when unset). */
+  readonly maxSessionDuration: number;
+  /** Every way into the role, one per trusted principal and subject. */
+  readonly waysIn: AccessMapWayIn[];
+  /** Deny statements of the trust policy, in plain words. */
+  readonly denies: string[];
+  /** What the role may do. */
+  readonly permissions: AccessMapPermissions;
+}
+
+/** An IAM Identity Center permission set. */
+export interface AccessMapPermissionSet {
+  /** The stack's display name. */
+  readonly stack: string;
+  /** The permission set name. */
+  readonly name: string;
+  /** The session duration (ISO 8601, e.g. `PT8H`; `PT1H` when unset). */
+  readonly sessionDuration: string;
+  /** What users of the permission set may do. */
+  readonly permissions: AccessMapPermissions;
+}
+
+/** An IAM Identity Center account assignment. */
+export interface AccessMapAssignment {
+  /** The stack's display name. */
+  readonly stack: string;
+  /** `GROUP` or `USER`. */
+  readonly principalType: string;
+  /** The principal: its id, or `group "Admins" (id looked up at deploy)`. */
+  readonly principal: string;
+  /** The permission set's name, or its ARN when it is not in the same app. */
+  readonly permissionSet: string;
+  /** The account id. */
+  readonly account: string;
+}
+
+/** Whether a change of access adds or removes. */
+export enum AccessMapChangeType {
+  /** Access that the newer assembly grants and the older does not. */
+  ADDED = 'added',
+  /** Access that the older assembly grants and the newer does not. */
+  REMOVED = 'removed',
+}
+
+/** One difference of access between two access maps. */
+export interface AccessMapChange {
+  /** Added or removed. */
+  readonly type: AccessMapChangeType;
+  /** What changed: `role ProductionAccess/Deploy (deploy)`, or `Identity Center`. */
+  readonly subject: string;
+  /** The change, e.g. `way in: GitHub Actions: acme/api, any branch` or `session: 12 h`. */
+  readonly text: string;
+  /**
+   * Why the added or removed access is broad.
+   *
+   * @default - not broad
+   */
+  readonly broad?: string;
+}

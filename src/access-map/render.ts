@@ -1,0 +1,179 @@
+import { duration } from './describe';
+import {
+  AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole,
+} from './model';
+
+/** What the renderers read of a map. */
+interface MapView {
+  readonly roles: AccessMapRole[];
+  readonly permissionSets: AccessMapPermissionSet[];
+  readonly assignments: AccessMapAssignment[];
+}
+
+/** Mermaid's default `maxEdges` is 500; beyond this many edges the diagram is cut and says so. */
+const MAX_EDGES = 400;
+const BROAD = '⚠';
+
+/** A Markdown table cell: pipes escaped, line breaks as `<br>`. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+function permissionsText(p: AccessMapPermissions): string {
+  const lines: string[] = [];
+  if (p.managedPolicies.length > 0) lines.push(p.managedPolicies.join(', '));
+  if (p.allowedActions.length > 0) {
+    const shown = p.allowedActions.slice(0, 6).join(', ');
+    lines.push(`${p.allowedActions.length} action(s): ${shown}${p.allowedActions.length > 6 ? ', …' : ''}`);
+  }
+  if (p.permissionsBoundary) lines.push(`boundary: ${p.permissionsBoundary}`);
+  lines.push(...p.flags.map(f => `${BROAD} ${f}`));
+  return lines.length > 0 ? lines.join('\n') : 'none';
+}
+
+function waysText(role: AccessMapRole): string {
+  if (role.waysIn.length === 0) return 'nobody (no Allow statement)';
+  const lines = role.waysIn.map(w => {
+    const conditions = w.conditions.length > 0 ? ` (${w.conditions.join('; ')})` : '';
+    return `${w.broad ? `${BROAD} ` : ''}${w.who}${conditions}${w.broad ? ` — broad: ${w.broad}` : ''}`;
+  });
+  lines.push(...role.denies.map(d => `but ${d}`));
+  return lines.join('\n');
+}
+
+/** The whole map as Markdown. */
+export function mapMarkdown(map: MapView): string {
+  const out: string[] = ['# Access map', ''];
+  const ways = map.roles.flatMap(r => r.waysIn);
+  const broad = ways.filter(w => w.broad).length;
+  out.push(`${map.roles.length} role(s) with ${ways.length} way(s) in, ${broad} of them broad (${BROAD}); `
+    + `${map.permissionSets.length} permission set(s) and ${map.assignments.length} Identity Center assignment(s). `
+    + 'Values in ⟨…⟩ are only known at deploy time.', '');
+
+  const stacks = [...new Set(map.roles.map(r => r.stack))];
+  if (stacks.length > 0) out.push('## Who can assume which role', '');
+  for (const stack of stacks) {
+    out.push(`### ${stack}`, '', '| Role | Who can assume it | Longest session | Permissions |', '| --- | --- | --- | --- |');
+    for (const role of map.roles.filter(r => r.stack === stack)) {
+      out.push(`| ${cell(`${role.roleName}\n${role.path}`)} | ${cell(waysText(role))} | ${duration(role.maxSessionDuration)} | ${cell(permissionsText(role.permissions))} |`);
+    }
+    out.push('');
+  }
+
+  if (map.permissionSets.length > 0 || map.assignments.length > 0) {
+    out.push('## IAM Identity Center', '');
+    if (map.permissionSets.length > 0) {
+      out.push('| Permission set | Session | Permissions |', '| --- | --- | --- |');
+      for (const set of map.permissionSets) out.push(`| ${cell(set.name)} | ${set.sessionDuration} | ${cell(permissionsText(set.permissions))} |`);
+      out.push('');
+    }
+    if (map.assignments.length > 0) {
+      out.push('| Principal | Permission set | Accounts |', '| --- | --- | --- |');
+      for (const row of assignmentMatrix(map.assignments)) out.push(`| ${cell(row.principal)} | ${cell(row.permissionSet)} | ${row.accounts.join(', ')} |`);
+      out.push('');
+    }
+  }
+
+  out.push('## Diagram', '', '```mermaid', mapMermaid(map), '```', '');
+  return out.join('\n');
+}
+
+interface MatrixRow {
+  readonly principal: string;
+  readonly permissionSet: string;
+  readonly accounts: string[];
+}
+
+/** Assignments grouped by principal and permission set, accounts sorted. */
+function assignmentMatrix(assignments: AccessMapAssignment[]): MatrixRow[] {
+  const rows = new Map<string, MatrixRow>();
+  for (const a of assignments) {
+    const key = `${a.principal}\u0000${a.permissionSet}`;
+    const row = rows.get(key) ?? { principal: a.principal, permissionSet: a.permissionSet, accounts: [] };
+    if (!row.accounts.includes(a.account)) row.accounts.push(a.account);
+    rows.set(key, row);
+  }
+  return [...rows.values()]
+    .map(r => ({ ...r, accounts: [...r.accounts].sort() }))
+    .sort((x, y) => x.principal.localeCompare(y.principal) || x.permissionSet.localeCompare(y.permissionSet));
+}
+
+/** A Mermaid node label: quotes and angle brackets as entity codes. */
+function label(text: string): string {
+  return `"${text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;')}"`;
+}
+
+/**
+ * The map as a Mermaid flowchart: who (left) → role (right), grouped by stack, broad ways
+ * in drawn in red; Identity Center principals → permission sets, labelled with the number
+ * of accounts.
+ */
+export function mapMermaid(map: MapView): string {
+  const lines = ['flowchart LR'];
+  const whoIds = new Map<string, string>();
+  const edges: string[] = [];
+  const broadNodes = new Set<string>();
+  const whoNode = (text: string) => {
+    let id = whoIds.get(text);
+    if (!id) {
+      id = `w${whoIds.size}`;
+      whoIds.set(text, id);
+    }
+    return id;
+  };
+  const stacks = [...new Set(map.roles.map(r => r.stack))];
+  stacks.forEach((stack, si) => {
+    lines.push(`  subgraph s${si}[${label(stack)}]`);
+    map.roles.forEach((role, ri) => {
+      if (role.stack !== stack) return;
+      lines.push(`    r${ri}[${label(role.roleName.startsWith('⟨') ? role.path : role.roleName)}]`);
+      for (const w of role.waysIn) {
+        const id = whoNode(w.who);
+        if (w.broad) broadNodes.add(id);
+        edges.push(`  ${id} ${w.broad ? '==>' : '-->'} r${ri}`);
+      }
+    });
+    lines.push('  end');
+  });
+  const principals = new Map<string, string>();
+  const sets = new Map<string, string>();
+  for (const row of assignmentMatrix(map.assignments)) {
+    if (!principals.has(row.principal)) principals.set(row.principal, `p${principals.size}`);
+    if (!sets.has(row.permissionSet)) sets.set(row.permissionSet, `ps${sets.size}`);
+    edges.push(`  ${principals.get(row.principal)} -->|${label(`${row.accounts.length} account(s)`)}| ${sets.get(row.permissionSet)}`);
+  }
+  const shown = edges.slice(0, MAX_EDGES);
+  const used = new Set(shown.flatMap(e => e.trim().split(/\s+/)));
+  for (const [text, id] of whoIds) if (used.has(id)) lines.push(`  ${id}(${label(text)})`);
+  for (const [text, id] of principals) if (used.has(id)) lines.push(`  ${id}(${label(text)})`);
+  for (const [text, id] of sets) if (used.has(id)) lines.push(`  ${id}[${label(`permission set ${text}`)}]`);
+  lines.push(...shown);
+  if (edges.length > shown.length) {
+    lines.push(`  more[${label(`${edges.length - shown.length} more edge(s) not drawn; see the tables`)}]`);
+  }
+  const broad = [...broadNodes].filter(id => used.has(id));
+  if (broad.length > 0) {
+    lines.push('  classDef broad stroke:#d33,stroke-width:3px,color:#d33');
+    lines.push(`  class ${broad.join(',')} broad`);
+  }
+  return lines.join('\n');
+}
+
+/** The changes between two maps as Markdown: added access first, broad changes marked. */
+export function diffMarkdown(changes: AccessMapChange[]): string {
+  const out = ['# Access changes', ''];
+  if (changes.length === 0) {
+    out.push('No access added or removed.', '');
+    return out.join('\n');
+  }
+  for (const [type, title] of [[AccessMapChangeType.ADDED, 'Added'], [AccessMapChangeType.REMOVED, 'Removed']] as const) {
+    const list = changes.filter(c => c.type === type);
+    out.push(`## ${title} (${list.length})`, '');
+    if (list.length === 0) out.push('None.');
+    for (const c of list) {
+      out.push(`- ${c.broad ? `${BROAD} ` : ''}**${c.subject}**: ${c.text}${c.broad ? ` — broad: ${c.broad}` : ''}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, CfnJson, CfnParameter, Duration, NestedStack, Stack, Stage } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sso from 'aws-cdk-lib/aws-sso';
+import { parseMermaid } from './mermaid';
+import {
+  AccessMap, AccessMapChangeType, AccessMapKind, AccessMapRole, CrossAccountRole, GitHubActionsRole, GitHubOidcProvider,
+  GitHubSubject, IrsaCluster, IrsaRole,
+} from '../../src';
+import { CALLER_ACCOUNT, TEST_ACCOUNT, TEST_ENV, TEST_ORG } from '../support/env';
+
+function roleAt(map: AccessMap, path: string): AccessMapRole {
+  const role = map.roles.find(r => r.path === path);
+  if (!role) throw new Error(`no role ${path} in ${map.roles.map(r => r.path).join(', ')}`);
+  return role;
+}
+
+function whoOf(map: AccessMap, path: string): string[] {
+  return roleAt(map, path).waysIn.map(w => w.who);
+}
+
+describe('plain aws-cdk-lib stacks', () => {
+  test('account, role, organization and service principals read in plain words', () => {
+    const stack = new Stack(new App(), 'Plain', { env: TEST_ENV });
+    new iam.Role(stack, 'Vendor', { assumedBy: new iam.AccountPrincipal('111122223333'), externalIds: ['vendor-1'] });
+    new iam.Role(stack, 'WholeAccount', { assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT) });
+    new iam.Role(stack, 'Pipeline', { assumedBy: new iam.ArnPrincipal(`arn:aws:iam::${CALLER_ACCOUNT}:role/ci/deployer`) });
+    new iam.Role(stack, 'Org', { assumedBy: new iam.OrganizationPrincipal(TEST_ORG) });
+    new iam.Role(stack, 'Anyone', { assumedBy: new iam.AnyPrincipal() });
+    new iam.Role(stack, 'Function', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const map = AccessMap.fromStack(stack);
+
+    expect(roleAt(map, 'Vendor').waysIn).toEqual([{
+      kind: AccessMapKind.AWS_ACCOUNT, who: 'account 111122223333 with ExternalId', conditions: [], actions: ['sts:AssumeRole'], unresolved: false,
+    }]);
+    expect(roleAt(map, 'WholeAccount').waysIn[0]).toMatchObject({
+      who: `account ${CALLER_ACCOUNT}`, broad: 'any principal of the account that its own policies allow',
+    });
+    expect(whoOf(map, 'Pipeline')).toEqual([`role deployer in account ${CALLER_ACCOUNT}`]);
+    expect(roleAt(map, 'Org').waysIn[0]).toMatchObject({ kind: AccessMapKind.ORGANIZATION, who: `anyone in organization ${TEST_ORG}`, conditions: [] });
+    expect(roleAt(map, 'Org').waysIn[0].broad).toBeUndefined();
+    expect(roleAt(map, 'Anyone').waysIn[0]).toMatchObject({ kind: AccessMapKind.ANY_PRINCIPAL, broad: 'any AWS principal of any account' });
+    expect(whoOf(map, 'Function')).toEqual(['AWS service lambda.amazonaws.com']);
+    expect(roleAt(map, 'Function')).toMatchObject({ stack: 'Plain', maxSessionDuration: 3600, roleName: '⟨generated name of role Function⟩' });
+  });
+
+  test('an imported GitHub provider and an IRSA-style CfnJson condition block are read', () => {
+    const stack = new Stack(new App(), 'Imported', { env: TEST_ENV });
+    const github = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'GitHub',
+      `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`);
+    new iam.Role(stack, 'Deploy', {
+      assumedBy: new iam.OpenIdConnectPrincipal(github, {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: { 'token.actions.githubusercontent.com:sub': ['repo:acme/api:ref:refs/heads/main', 'repo:acme/*'] },
+      }),
+    });
+    // The issuer is a deploy-time value, so the condition keys go through CfnJson.
+    const issuerUrl = new CfnParameter(stack, 'IssuerUrl');
+    const provider = new iam.OidcProviderNative(stack, 'Cluster', { url: issuerUrl.valueAsString, clientIds: ['sts.amazonaws.com'] });
+    const keys = new CfnJson(stack, 'Keys', {
+      value: {
+        [`${provider.oidcProviderIssuer}:aud`]: 'sts.amazonaws.com',
+        [`${provider.oidcProviderIssuer}:sub`]: 'system:serviceaccount:payments:api',
+      },
+    });
+    new iam.Role(stack, 'Payments', { assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: keys }) });
+    const map = AccessMap.fromStack(stack);
+
+    expect(roleAt(map, 'Deploy').waysIn.map(w => [w.kind, w.who, w.broad])).toEqual([
+      [AccessMapKind.GITHUB_ACTIONS, 'GitHub Actions: acme/api, branch main', undefined],
+      [AccessMapKind.GITHUB_ACTIONS, 'GitHub Actions: every repository of acme', 'the subject repo:acme/* matches every repository of the owner'],
+    ]);
+    expect(roleAt(map, 'Payments').waysIn).toEqual([{
+      kind: AccessMapKind.EKS_SERVICE_ACCOUNT,
+      who: 'EKS service account payments/api on the cluster of issuer ⟨parameter IssuerUrl⟩',
+      conditions: [],
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      unresolved: true,
+    }]);
+  });
+
+  test('deploy-time values are shown as such, not guessed', () => {
+    const stack = new Stack(new App(), 'Tokens');
+    const trusted = new CfnParameter(stack, 'TrustedRoleArn');
+    new iam.Role(stack, 'Role', { assumedBy: new iam.ArnPrincipal(trusted.valueAsString), maxSessionDuration: Duration.hours(4) });
+    new iam.Role(stack, 'Local', { assumedBy: new iam.AccountRootPrincipal(), roleName: 'local' });
+    const map = AccessMap.fromStack(stack);
+
+    expect(roleAt(map, 'Role')).toMatchObject({ maxSessionDuration: 14_400 });
+    expect(roleAt(map, 'Role').waysIn[0]).toMatchObject({ who: 'AWS principal ⟨parameter TrustedRoleArn⟩', unresolved: true });
+    // An environment-agnostic stack: its account is not known at synth.
+    expect(roleAt(map, 'Local').waysIn[0]).toMatchObject({ who: 'account ⟨this account⟩', unresolved: true });
+    expect(map.toMarkdown()).toContain('| local<br>Local | ⚠ account ⟨this account⟩ — broad: any principal of the account that its own policies allow |');
+  });
+
+  test('permissions: managed policies, attached and inline statements, wildcards flagged', () => {
+    const stack = new Stack(new App(), 'Permissions', { env: TEST_ENV });
+    const role = new iam.Role(stack, 'Admin', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+      inlinePolicies: { Logs: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: ['*'] })] }) },
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'platform-boundary'),
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::artifacts/*'] }));
+    role.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['iam:*'], resources: ['*'] }));
+    const map = AccessMap.fromStack(stack);
+
+    expect(roleAt(map, 'Admin').permissions).toEqual({
+      managedPolicies: ['AdministratorAccess (AWS managed)'],
+      allowedActions: ['logs:PutLogEvents', 's3:*'],
+      flags: ['AdministratorAccess: administrator-level AWS managed policy', 'Resource: *', 'every action of a service (s3:*)'],
+      permissionsBoundary: 'platform-boundary',
+    });
+  });
+
+  test('deny statements of a trust policy are listed with the role', () => {
+    const stack = new Stack(new App(), 'Deny', { env: TEST_ENV });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }) });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringNotEquals: { 'aws:PrincipalOrgID': TEST_ORG } },
+    }));
+    const map = AccessMap.fromStack(stack);
+
+    expect(roleAt(map, 'Role').waysIn.map(w => [w.who, w.conditions, w.broad])).toEqual([[`account ${CALLER_ACCOUNT}`, ['with MFA'], undefined]]);
+    expect(roleAt(map, 'Role').denies).toEqual([`deny sts:AssumeRole to AWS * when aws:PrincipalOrgID ≠ ${TEST_ORG}`]);
+  });
+
+  test('Identity Center assignments in a nested stack resolve the parent\'s permission set and principals', () => {
+    const stack = new Stack(new App(), 'Workforce', { env: TEST_ENV });
+    const instanceArn = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+    const admin = new sso.CfnPermissionSet(stack, 'Admin', {
+      instanceArn, name: 'Admin', sessionDuration: 'PT2H', managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    });
+    const shard = new NestedStack(stack, 'Shard');
+    for (const account of ['444444444444', '555555555555']) {
+      new sso.CfnAssignment(shard, `Admins${account}`, {
+        instanceArn,
+        permissionSetArn: admin.attrPermissionSetArn,
+        principalId: 'g-admins',
+        principalType: 'GROUP',
+        targetId: account,
+        targetType: 'AWS_ACCOUNT',
+      });
+    }
+    const map = AccessMap.fromStack(stack);
+
+    expect(map.permissionSets).toEqual([expect.objectContaining({ name: 'Admin', sessionDuration: 'PT2H', stack: 'Workforce' })]);
+    expect(map.assignments).toEqual(['444444444444', '555555555555'].map(account => ({
+      stack: 'Workforce/Shard', principalType: 'GROUP', principal: 'group g-admins', permissionSet: 'Admin', account,
+    })));
+    expect(map.toMarkdown()).toContain('| group g-admins | Admin | 444444444444, 555555555555 |');
+  });
+
+  test('an assembly directory is read with its stages, and a missing one says what to do', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'access-map-'));
+    try {
+      const app = new App({ outdir });
+      new iam.Role(new Stack(app, 'Top'), 'Role', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+      const stage = new Stage(app, 'Prod');
+      new iam.Role(new Stack(stage, 'Inner'), 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+      app.synth();
+      const map = AccessMap.fromAssembly(outdir, { prefix: 'app' });
+      expect(map.roles.map(r => [r.stack, r.waysIn[0].who]).sort()).toEqual([
+        ['app/Prod/Inner', 'AWS service ecs-tasks.amazonaws.com'],
+        ['app/Top', 'AWS service ec2.amazonaws.com'],
+      ]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+    expect(() => AccessMap.fromAssembly(join(tmpdir(), 'no-such-assembly'))).toThrow(/is not a cloud assembly \(no manifest.json\); run 'cdk synth' first/);
+  });
+});
+
+describe('this library\'s constructs', () => {
+  test('IRSA on an imported cluster issuer, and a cross-account role with its caller conditions', () => {
+    const stack = new Stack(new App(), 'Library', { env: TEST_ENV });
+    new IrsaRole(stack, 'Api', {
+      clusters: [IrsaCluster.fromIssuerUrl('https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789')],
+      serviceAccounts: [{ serviceAccountNamespace: 'payments', serviceAccountName: 'api' }],
+    });
+    new CrossAccountRole(stack, 'Deploy', {
+      trustedAccounts: [CALLER_ACCOUNT],
+      externalIds: ['deploy-1'],
+      requireSourceIdentity: true,
+      maxSessionDuration: Duration.hours(2),
+      allowLongSessions: true,
+    });
+    const map = AccessMap.fromStack(stack);
+
+    expect(whoOf(map, 'Api')).toEqual(['EKS service account payments/api on the cluster with OIDC issuer id ABCDEF0123456789ABCDEF0123456789 (us-east-1)']);
+    expect(roleAt(map, 'Deploy')).toMatchObject({
+      maxSessionDuration: 7200,
+      waysIn: [expect.objectContaining({ who: `account ${CALLER_ACCOUNT} with ExternalId`, conditions: ['the caller must set a source identity'] })],
+    });
+  });
+});
+
+describe('diff', () => {
+  function gitHubApp(subject: GitHubSubject): AccessMap {
+    const stack = new Stack(new App(), 'Delivery', { env: TEST_ENV });
+    new GitHubActionsRole(stack, 'Deploy', { roleName: 'deploy', provider: new GitHubOidcProvider(stack, 'GitHub'), subjects: [subject] });
+    return AccessMap.fromStack(stack);
+  }
+
+  test('loosening a subject shows exactly the widened trust', () => {
+    const before = gitHubApp(GitHubSubject.branch('acme/api', 'main'));
+    const after = gitHubApp(GitHubSubject.allRepositories('acme'));
+
+    expect(AccessMap.diff(before, after)).toEqual([
+      {
+        type: AccessMapChangeType.ADDED,
+        subject: 'role Delivery/Deploy (deploy)',
+        text: 'way in: GitHub Actions: every repository of acme',
+        broad: 'the subject repo:acme/* matches every repository of the owner',
+      },
+      { type: AccessMapChangeType.REMOVED, subject: 'role Delivery/Deploy (deploy)', text: 'way in: GitHub Actions: acme/api, branch main' },
+    ]);
+    expect(AccessMap.diffToMarkdown(AccessMap.diff(before, after))).toBe([
+      '# Access changes',
+      '',
+      '## Added (1)',
+      '',
+      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme — broad: the subject repo:acme/* matches every repository of the owner',
+      '',
+      '## Removed (1)',
+      '',
+      '- **role Delivery/Deploy (deploy)**: way in: GitHub Actions: acme/api, branch main',
+      '',
+    ].join('\n'));
+  });
+
+  test('the same app twice has no changes', () => {
+    const changes = AccessMap.diff(gitHubApp(GitHubSubject.branch('acme/api', 'main')), gitHubApp(GitHubSubject.branch('acme/api', 'main')));
+    expect(changes).toEqual([]);
+    expect(AccessMap.diffToMarkdown(changes)).toContain('No access added or removed.');
+  });
+});
+
+describe('Mermaid diagram', () => {
+  test('parses with Mermaid, with labels that need escaping', async () => {
+    const stack = new Stack(new App(), 'Escapes', { env: TEST_ENV });
+    new iam.Role(stack, 'Quoted', {
+      roleName: 'quoted',
+      assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/"a|b"<c>[d]' } }),
+    });
+    new iam.Role(stack, 'Broad', { assumedBy: new iam.AnyPrincipal() });
+    const diagram = AccessMap.fromStack(stack).toMermaid();
+    expect(diagram).toContain('class w1 broad');
+    expect(await parseMermaid([diagram, 'flowchart LR\n  a["unterminated --> b'])).toEqual([null, expect.stringMatching(/Parse error/)]);
+  });
+});
