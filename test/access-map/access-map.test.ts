@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, CfnJson, CfnParameter, Duration, NestedStack, Stack, Stage } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { parseMermaid } from './mermaid';
@@ -93,6 +94,60 @@ describe('plain aws-cdk-lib stacks', () => {
     // An environment-agnostic stack: its account is not known at synth.
     expect(roleAt(map, 'Local').waysIn[0]).toMatchObject({ who: 'account ⟨this account⟩', unresolved: true });
     expect(map.toMarkdown()).toContain('| local<br>Local | ⚠ account ⟨this account⟩ — broad: any principal of the account that its own policies allow |');
+  });
+
+  test('Pod Identity, Roles Anywhere, Cognito, SAML, GitLab and any OIDC issuer; broad ones say why', () => {
+    const stack = new Stack(new App(), 'Federation', { env: TEST_ENV });
+    const pods = new iam.Role(stack, 'Pods', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    new eks.CfnPodIdentityAssociation(stack, 'Association', { clusterName: 'prod', namespace: 'shop', serviceAccount: 'cart', roleArn: pods.roleArn });
+    new iam.Role(stack, 'Certificates', {
+      assumedBy: new iam.ServicePrincipal('rolesanywhere.amazonaws.com').withConditions({
+        ArnEquals: { 'aws:SourceArn': `arn:aws:rolesanywhere:us-east-1:${TEST_ACCOUNT}:trust-anchor/0f1e2d3c` },
+      }),
+    });
+    new iam.Role(stack, 'Guests', {
+      assumedBy: new iam.FederatedPrincipal('cognito-identity.amazonaws.com', {
+        'StringEquals': { 'cognito-identity.amazonaws.com:aud': 'us-east-1:11111111-2222-3333-4444-555555555555' },
+        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' },
+      }, 'sts:AssumeRoleWithWebIdentity'),
+    });
+    new iam.Role(stack, 'Workforce', {
+      assumedBy: new iam.SamlConsolePrincipal(iam.SamlProvider.fromSamlProviderArn(stack, 'Idp', `arn:aws:iam::${TEST_ACCOUNT}:saml-provider/Corp`)),
+    });
+    const gitlab = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'GitLab', `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/gitlab.example.com`);
+    new iam.Role(stack, 'Images', {
+      assumedBy: new iam.OpenIdConnectPrincipal(gitlab, {
+        StringEquals: { 'gitlab.example.com:aud': 'https://gitlab.example.com', 'gitlab.example.com:sub': 'project_path:acme/api:ref_type:tag:ref:v1' },
+      }),
+    });
+    const other = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Other', `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/id.example.com`);
+    new iam.Role(stack, 'Anything', { assumedBy: new iam.OpenIdConnectPrincipal(other, { StringEquals: { 'id.example.com:aud': 'aws' } }) });
+    const map = AccessMap.fromStack(stack);
+
+    const summary = (path: string) => roleAt(map, path).waysIn.map(w => ({ kind: w.kind, who: w.who, conditions: w.conditions, broad: w.broad }));
+    expect(summary('Pods')).toEqual([{
+      kind: AccessMapKind.EKS_POD_IDENTITY,
+      who: 'EKS Pod Identity: service account shop/cart on cluster prod (association)',
+      conditions: [],
+      broad: 'the trust names no service account: any Pod Identity association on any cluster of any account may use the role',
+    }]);
+    expect(summary('Certificates')).toEqual([{
+      kind: AccessMapKind.ROLES_ANYWHERE,
+      who: `any certificate via trust anchor 0f1e2d3c (account ${TEST_ACCOUNT}, us-east-1)`,
+      conditions: [],
+      broad: 'any certificate the trust anchor accepts',
+    }]);
+    expect(summary('Guests')).toEqual([{
+      kind: AccessMapKind.COGNITO,
+      who: 'Cognito identity pool us-east-1:11111111-2222-3333-4444-555555555555, unauthenticated (guest) identities',
+      conditions: [],
+      broad: 'anyone who can reach the identity pool, without signing in',
+    }]);
+    expect(summary('Workforce')).toEqual([{ kind: AccessMapKind.SAML, who: 'users of SAML provider Corp', conditions: [], broad: undefined }]);
+    expect(summary('Images')).toEqual([{ kind: AccessMapKind.GITLAB_CI, who: 'GitLab CI (gitlab.example.com): acme/api, tag v1', conditions: [], broad: undefined }]);
+    expect(summary('Anything')).toEqual([{
+      kind: AccessMapKind.OIDC, who: 'OIDC issuer id.example.com: any subject', conditions: ['id.example.com:aud = aws'], broad: 'no id.example.com:sub condition',
+    }]);
   });
 
   test('permissions: managed policies, attached and inline statements, wildcards flagged', () => {
