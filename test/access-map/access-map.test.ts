@@ -7,8 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { parseMermaid } from './mermaid';
 import {
-  AccessMap, AccessMapChangeType, AccessMapKind, AccessMapRole, CrossAccountRole, GitHubActionsRole, GitHubOidcProvider,
-  GitHubSubject, IrsaCluster, IrsaRole,
+  AccessMap, AccessMapChangeType, AccessMapKind, AccessMapRole, AccountAssignments, AssignmentTarget, CrossAccountRole, GitHubActionsRole, GitHubOidcProvider,
+  GitHubSubject, IdentityCenterInstance, IdentityCenterPrincipal, IrsaCluster, IrsaRole, PermissionSet,
 } from '../../src';
 import { CALLER_ACCOUNT, TEST_ACCOUNT, TEST_ENV, TEST_ORG } from '../support/env';
 
@@ -252,6 +252,38 @@ describe('this library\'s constructs', () => {
       maxSessionDuration: 7200,
       waysIn: [expect.objectContaining({ who: `account ${CALLER_ACCOUNT} with ExternalId`, conditions: ['the caller must set a source identity'] })],
     });
+  });
+});
+
+describe('Identity Center at scale', () => {
+  test('assignments sharded into nested stacks read their permission sets and looked-up principals', () => {
+    const stack = new Stack(new App(), 'Workforce', { env: TEST_ENV });
+    const instance = IdentityCenterInstance.fromInstanceAttributes(stack, 'Instance', {
+      instanceArn: 'arn:aws:sso:::instance/ssoins-6804a1b2c3d4e5f6', identityStoreId: 'd-93670a1b2c',
+    });
+    const admin = new PermissionSet(stack, 'Admin', { instance, managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] });
+    const reader = new PermissionSet(stack, 'Reader', { instance, managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')] });
+    const accounts = ['444444444441', '444444444442', '444444444443'];
+    new AccountAssignments(stack, 'Access', {
+      instance,
+      shardCount: 2,
+      assignments: [
+        { principal: IdentityCenterPrincipal.group('9067a1b2c3-4d5e6f70-8192-4a3b-9c8d-000000000001'), permissionSets: [admin], targets: [AssignmentTarget.accounts(accounts)] },
+        { principal: IdentityCenterPrincipal.groupNamed('Auditors'), permissionSets: [reader], targets: [AssignmentTarget.accounts(accounts)] },
+      ],
+    });
+    const map = AccessMap.fromStack(stack);
+
+    expect(new Set(map.assignments.map(a => a.stack)).size).toBe(2);
+    expect(map.assignments.map(a => `${a.principal} | ${a.permissionSet} | ${a.account}`).sort()).toEqual([
+      ...accounts.map(a => `group "Auditors" (id looked up at deploy) | Reader | ${a}`),
+      ...accounts.map(a => `group 9067a1b2c3-4d5e6f70-8192-4a3b-9c8d-000000000001 | Admin | ${a}`),
+    ]);
+    expect(map.toMarkdown()).toContain(`| group 9067a1b2c3-4d5e6f70-8192-4a3b-9c8d-000000000001 | Admin | ${accounts.join(', ')} |`);
+    expect(map.permissionSets.map(p => [p.name, p.permissions.flags])).toEqual([
+      ['Admin', ['AdministratorAccess: administrator-level AWS managed policy']],
+      ['Reader', []],
+    ]);
   });
 });
 
