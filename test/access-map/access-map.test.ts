@@ -7,7 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { parseMermaid } from './mermaid';
 import {
-  AccessMap, AccessMapChangeType, AccessMapKind, AccessMapRole, AccountAssignments, AssignmentTarget, CrossAccountRole, GitHubActionsRole, GitHubOidcProvider,
+  AccessMap, AccessMapChangeType, AccessMapKind, AccessMapRole, AccountAssignments, AssignmentTarget,
+  CrossAccountRole, GitHubActionsRole, GitHubOidcProvider,
   GitHubSubject, IdentityCenterInstance, IdentityCenterPrincipal, IrsaCluster, IrsaRole, PermissionSet,
 } from '../../src';
 import { CALLER_ACCOUNT, TEST_ACCOUNT, TEST_ENV, TEST_ORG } from '../support/env';
