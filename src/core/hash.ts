@@ -14,3 +14,12 @@ export function stableHash(value: string, length: number = 16): string {
 export function hashNumber(value: string): number {
   return createHash('sha256').update(value).digest().readUInt32BE(0);
 }
+
+/**
+ * {@link stableHash} and {@link hashNumber} of one value from a single SHA-256, for callers
+ * that need both (an assignment's logical id and its shard).
+ */
+export function stableHashAndNumber(value: string, length: number = 16): [string, number] {
+  const digest = createHash('sha256').update(value).digest();
+  return [digest.toString('hex').slice(0, length).toUpperCase(), digest.readUInt32BE(0)];
+}

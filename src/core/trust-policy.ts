@@ -296,10 +296,18 @@ export class TrustPolicy {
       const resource = json.node.findChild('Resource').node.defaultChild as CfnElement;
       blocksByLogicalId.set(stack.resolve(resource.logicalId), block);
     }
-    const size = estimatePolicyLength(resolved, (logicalId) => {
+    const lookup = (logicalId: string): unknown => {
       const block = blocksByLogicalId.get(logicalId);
       return block === undefined ? undefined : stack.resolve(stack.toJsonString(block));
-    }, knownPartitionOf(this.role));
+    };
+    // Without a partition the estimate counts the longest one (aws-us-gov), so a policy
+    // within both limits is within them in every partition. Only a longer one is measured
+    // again with the stack's partition: finding it loads aws-cdk-lib's region table,
+    // which costs more than synthesizing a hundred roles.
+    let size = estimatePolicyLength(resolved, lookup);
+    if (size.length > Math.min(this.maxSize, DEFAULT_TRUST_POLICY_QUOTA)) {
+      size = estimatePolicyLength(resolved, lookup, knownPartitionOf(this.role));
+    }
     const approx = size.estimated ? 'about ' : '';
     if (size.length > this.maxSize) {
       return [`Invalid ${this.site.kind} '${this.site.path}': the trust policy is ${approx}${size.length} characters, over the maximum of ${this.maxSize}; ` +

@@ -41,11 +41,33 @@ export function addWebIdentityStatement(trust: TrustPolicy, t: WebIdentityTrust)
 export function validateProviderAccount(site: ErrorSite, prop: string, role: IConstruct, providerArn: string): void {
   const stack = Stack.of(role);
   if (Token.isUnresolved(stack.account)) return;
-  const accounts = [...new Set([...JSON.stringify(stack.resolve(providerArn)).matchAll(/:iam::(\d{12}):oidc-provider\//g)].map(m => m[1]))];
+  const accounts = providerAccountsIn(stack, providerArn);
   if (accounts.length === 1 && accounts[0] !== stack.account) {
     fail(site, prop, `the OIDC provider is in account ${accounts[0]}, but the role is in ${stack.account}, and STS only accepts a provider of the role's own account`,
       `create (or import with fromAccount) the provider for the same issuer in account ${stack.account}`);
   }
+}
+
+/** The accounts named in provider ARNs, by stack and ARN: the roles of a stack mostly share one provider. */
+const providerAccounts = new WeakMap<Stack, Map<string, string[]>>();
+
+/**
+ * The 12-digit accounts in the `:iam::<account>:oidc-provider/` parts of a provider ARN as
+ * resolved in `stack`. Resolved once per stack and ARN (a token string resolves to the
+ * same intrinsic within a stack), not once per role.
+ */
+function providerAccountsIn(stack: Stack, providerArn: string): string[] {
+  let byArn = providerAccounts.get(stack);
+  if (!byArn) {
+    byArn = new Map();
+    providerAccounts.set(stack, byArn);
+  }
+  let accounts = byArn.get(providerArn);
+  if (!accounts) {
+    accounts = [...new Set([...JSON.stringify(stack.resolve(providerArn)).matchAll(/:iam::(\d{12}):oidc-provider\//g)].map(m => m[1]))];
+    byArn.set(providerArn, accounts);
+  }
+  return accounts;
 }
 
 /**

@@ -5,9 +5,9 @@ import { AssignmentTarget } from './assignment-target';
 import { IIdentityCenterInstance } from './instance';
 import { IPermissionSet, PermissionSet } from './permission-set';
 import { IdentityCenterPrincipal } from './principal';
-import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardOf } from './validation';
+import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardFromHash } from './validation';
 import { AccessPatternError, ErrorSite, fail, siteOf } from '../core/errors';
-import { stableHash } from '../core/hash';
+import { stableHashAndNumber } from '../core/hash';
 import { quote } from '../core/validation';
 
 /** Access declared as data: a principal gets permission sets in accounts. */
@@ -168,8 +168,9 @@ export class AccountAssignments extends Construct {
         const key = `${principal}|${setIdentity}|${Token.isUnresolved(account) ? JSON.stringify(stack.resolve(account)) : account}`;
         if (this.keys.has(key)) continue;
         this.keys.add(key);
-        const scope = this.scopeFor(key);
-        const logicalId = assignmentLogicalId(key);
+        const [hash, hashNumber] = stableHashAndNumber(key, 16);
+        const scope = this.scopeFor(hashNumber);
+        const logicalId = `Assignment${hash}`;
         const assignment = new sso.CfnAssignment(scope, logicalId, {
           instanceArn: this.instance.instanceArn,
           permissionSetArn: permissionSet.permissionSetArn,
@@ -184,10 +185,13 @@ export class AccountAssignments extends Construct {
     }
   }
 
-  /** The construct that holds the assignment with this key, counted against the limit. */
-  private scopeFor(key: string): Construct {
+  /**
+   * The construct that holds an assignment, counted against the limit. `hashNumber` is
+   * the `hashNumber` of the assignment's key (computed with its logical id).
+   */
+  private scopeFor(hashNumber: number): Construct {
     const shardCount = this.shardCount;
-    const shard = shardCount === undefined ? undefined : shardOf(key, shardCount);
+    const shard = shardCount === undefined ? undefined : shardFromHash(hashNumber, shardCount);
     let scope: Construct = this;
     if (shard !== undefined) {
       const existing = this.shards.get(shard);
@@ -257,10 +261,6 @@ function shardId(shard: number): string {
   return `Shard${String(shard).padStart(3, '0')}`;
 }
 
-/** `Assignment` + 16 hex digits of the SHA-256 of the combination. */
-function assignmentLogicalId(key: string): string {
-  return `Assignment${stableHash(key, 16)}`;
-}
 
 /** The permission set's part of the key: its name for sets of this library, its ARN for imports. */
 function permissionSetIdentity(stack: Stack, permissionSet: IPermissionSet): string {

@@ -49,6 +49,11 @@ export const DEFAULT_MAX_ASSIGNMENTS_PER_STACK = 400;
 
 /** The nested stack a key goes to: a hash of the key modulo the fixed shard count. */
 export function shardOf(key: string, shardCount: number): number {
-  return hashNumber(key) % shardCount;
+  return shardFromHash(hashNumber(key), shardCount);
+}
+
+/** {@link shardOf} from the key's `hashNumber`, when the caller has it already. */
+export function shardFromHash(hash: number, shardCount: number): number {
+  return hash % shardCount;
 }
 

@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { logicalIdOf, policiesAttachedTo, resolvedProperty } from '../stack-index';
 import { describe, findingsOr } from '../trust-statements';
 

@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import { CfnResource, Duration } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { resolvedProperty } from '../stack-index';
 
 /** Eight hours, in seconds: a working day. */

@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { findingsOr, hasNarrowingCondition, trustStatements, unresolvedFindings } from '../trust-statements';
 
 const ACCOUNT_ROOT = /^(?:arn:[a-z-]+:iam::(\d{12}|\{[^}]+\}):root|(\d{12}))$/;

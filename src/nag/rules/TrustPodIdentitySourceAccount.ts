@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { findingsOr, hasNarrowingCondition, trustStatements, trustsService, unresolvedFindings } from '../trust-statements';
 
 const SOURCE_ACCOUNT = new Set(['aws:sourceaccount']);

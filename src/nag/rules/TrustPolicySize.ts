@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { estimatePolicyLength } from '../../core/policy-size';
 import { DEFAULT_TRUST_POLICY_QUOTA } from '../../core/quotas';
 import { cfnJsonValueById, trustPolicyOf } from '../trust-statements';

@@ -1,6 +1,6 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { SubjectScope, subjectRuleResult } from '../subjects';
 
 /**
