@@ -1,7 +1,23 @@
 import { verify, X509Certificate } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, CertificateList, Name } from '@peculiar/asn1-x509';
+import type * as asn1Schema from '@peculiar/asn1-schema';
+import type * as asn1X509 from '@peculiar/asn1-x509';
 import { ErrorSite, fail } from '../core/errors';
+
+/**
+ * The ASN.1 parsers, loaded on first use: they take longer to load than synthesizing a
+ * hundred roles, and only certificate bundles and revocation lists need them.
+ */
+function asn1(): {
+  AsnConvert: typeof asn1Schema.AsnConvert;
+  Certificate: typeof asn1X509.Certificate;
+  CertificateList: typeof asn1X509.CertificateList;
+} {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { AsnConvert } = require('@peculiar/asn1-schema') as typeof asn1Schema;
+  const { Certificate, CertificateList } = require('@peculiar/asn1-x509') as typeof asn1X509;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { AsnConvert, Certificate, CertificateList };
+}
 
 /**
  * Synth-time PKI checks for Roles Anywhere: certificate bundles (trust anchors) and
@@ -78,6 +94,7 @@ export function parseCertificateBundle(site: ErrorSite, prop: string, pem: strin
       fail(site, prop, `${which} ('${shortSubject(cert)}') expired on ${validTo.toISOString()}`,
         'renew the CA certificate and pass the new one; no certificate it issued can authenticate any more');
     }
+    const { AsnConvert, Certificate } = asn1();
     const subject = AsnConvert.parse(block.der, Certificate).tbsCertificate.subject;
     result.push({ certificate: cert, subjectDer: Buffer.from(AsnConvert.serialize(subject)) });
   });
@@ -123,7 +140,7 @@ function firstElement(der: Buffer): Buffer {
   return der.subarray(outer.contentStart, inner.contentStart + inner.length);
 }
 
-function nameToString(name: Name): string {
+function nameToString(name: asn1X509.Name): string {
   const short: Record<string, string> = {
     '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST',
   };
@@ -132,7 +149,8 @@ function nameToString(name: Name): string {
 
 /** Parses DER bytes as a CRL, or returns an error message. */
 export function parseCrl(der: Buffer): ParsedCrl | string {
-  let list: CertificateList;
+  const { AsnConvert, CertificateList } = asn1();
+  let list: asn1X509.CertificateList;
   try {
     list = AsnConvert.parse(der, CertificateList);
   } catch (e) {
