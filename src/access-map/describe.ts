@@ -3,7 +3,7 @@ import {
   AccessMapAssignment, AccessMapKind, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole, AccessMapWayIn,
 } from './model';
 import { LoadedTemplate } from './templates';
-import { SubjectScope, valueScope } from '../nag/subjects';
+import { SubjectScope, valueScope } from '../core/subject-scope';
 
 /** One condition of a statement, after its intrinsics were read. */
 interface Condition {
