@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { describeTemplate, duration } from './describe';
+import { describeTemplate } from './describe';
 import {
   AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapRole,
 } from './model';
@@ -37,14 +37,16 @@ export class AccessMap {
    * @param directory the assembly directory, e.g. `cdk.out`
    */
   public static fromAssembly(directory: string, options: AccessMapOptions = {}): AccessMap {
-    return AccessMap.fromTemplates(templatesOfAssembly(directory), options);
+    const warnings: string[] = [];
+    return AccessMap.fromTemplates(templatesOfAssembly(directory, warnings), options, warnings);
   }
 
   /**
    * Reads one stack and its nested stacks. Synthesizes the stack's app (or stage) first.
    */
   public static fromStack(stack: Stack, options: AccessMapOptions = {}): AccessMap {
-    return AccessMap.fromTemplates(templatesOfStack(stack), options);
+    const warnings: string[] = [];
+    return AccessMap.fromTemplates(templatesOfStack(stack, warnings), options, warnings);
   }
 
   /** One map of several, e.g. of the assemblies of several apps (give each a `prefix`). */
@@ -53,6 +55,7 @@ export class AccessMap {
       maps.flatMap(m => m.roles),
       maps.flatMap(m => m.permissionSets),
       maps.flatMap(m => m.assignments),
+      maps.flatMap(m => m.warnings),
     );
   }
 
@@ -74,13 +77,14 @@ export class AccessMap {
     return diffMarkdown(changes);
   }
 
-  private static fromTemplates(templates: LoadedTemplate[], options: AccessMapOptions): AccessMap {
+  private static fromTemplates(templates: LoadedTemplate[], options: AccessMapOptions, warnings: string[]): AccessMap {
     const prefix = options.prefix ? `${options.prefix}/` : '';
     const parts = templates.map(t => describeTemplate({ ...t, stack: `${prefix}${t.stack}` }));
     return new AccessMap(
       parts.flatMap(p => p.roles),
       parts.flatMap(p => p.permissionSets),
       parts.flatMap(p => p.assignments),
+      warnings.map(w => `${prefix}${w}`),
     );
   }
 
@@ -93,10 +97,14 @@ export class AccessMap {
   /** Every IAM Identity Center account assignment. */
   public readonly assignments: AccessMapAssignment[];
 
-  private constructor(roles: AccessMapRole[], permissionSets: AccessMapPermissionSet[], assignments: AccessMapAssignment[]) {
+  /** What could not be read, e.g. a nested stack whose template the assembly does not hold. */
+  public readonly warnings: string[];
+
+  private constructor(roles: AccessMapRole[], permissionSets: AccessMapPermissionSet[], assignments: AccessMapAssignment[], warnings: string[]) {
     this.roles = roles;
     this.permissionSets = permissionSets;
     this.assignments = assignments;
+    this.warnings = warnings;
   }
 
   /** The map as Markdown: tables per stack, the Identity Center matrix and a Mermaid diagram. */
@@ -116,6 +124,7 @@ export class AccessMap {
       roles: this.roles,
       permissionSets: this.permissionSets,
       assignments: this.assignments,
+      warnings: this.warnings,
     }, undefined, 2) + '\n';
   }
 
@@ -129,8 +138,10 @@ export class AccessMap {
         const conditions = w.conditions.length > 0 ? ` (${w.conditions.join('; ')})` : '';
         add(`way in: ${w.who}${conditions}`, w.broad);
       }
-      add(`session: up to ${duration(role.maxSessionDuration)}`);
+      add(`session: up to ${role.sessionLimit}`);
+      for (const a of new Set(role.waysIn.flatMap(w => w.actions))) add(`trust allows: ${a}`);
       for (const p of role.permissions.managedPolicies) add(`managed policy: ${p}`);
+      for (const a of role.permissions.allowedActions) add(`allowed action: ${a}`);
       for (const f of role.permissions.flags) add(`permissions: ${f}`);
       if (role.permissions.permissionsBoundary) add(`permissions boundary: ${role.permissions.permissionsBoundary}`);
       for (const d of role.denies) add(`trust: ${d}`);
@@ -140,7 +151,9 @@ export class AccessMap {
       const add = (text: string) => facts.set(`ps\u0000${set.stack}\u0000${set.name}\u0000${text}`, { subject, text });
       add(`session: ${set.sessionDuration}`);
       for (const p of set.permissions.managedPolicies) add(`managed policy: ${p}`);
+      for (const a of set.permissions.allowedActions) add(`allowed action: ${a}`);
       for (const f of set.permissions.flags) add(`permissions: ${f}`);
+      if (set.permissions.permissionsBoundary) add(`permissions boundary: ${set.permissions.permissionsBoundary}`);
     }
     for (const a of this.assignments) {
       const text = `assignment: ${a.principal} → ${a.permissionSet} in account ${a.account}`;

@@ -37,9 +37,12 @@ export function main(argv: string[], write: (text: string) => void = t => proces
     text = format === 'json' ? `${JSON.stringify({ version: 1, changes }, undefined, 2)}\n` : AccessMap.diffToMarkdown(changes);
   } else {
     const dirs = positionals.length > 0 ? positionals : ['cdk.out'];
-    // Several assemblies: each stack name is prefixed with its directory's name.
+    // Several assemblies: each stack name is prefixed with its directory's name, or with the
+    // path as given when two directories share a name (a/cdk.out, b/cdk.out).
+    const names = dirs.map(d => basename(resolve(d)));
+    const prefixes = new Set(names).size === names.length ? names : dirs.map(d => d.replace(/\/+$/, ''));
     const map = dirs.length === 1 ? AccessMap.fromAssembly(dirs[0])
-      : AccessMap.combine(dirs.map(d => AccessMap.fromAssembly(d, { prefix: basename(resolve(d)) })));
+      : AccessMap.combine(dirs.map((d, i) => AccessMap.fromAssembly(d, { prefix: prefixes[i] })));
     text = format === 'json' ? map.toJson() : map.toMarkdown();
   }
   if (values.out) writeFileSync(values.out, text);
@@ -55,7 +58,8 @@ if (require.main === module) {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`cdk-access-patterns: ${message}\n${e instanceof UsageError || /Unknown option|Unexpected argument/.test(message) ? `${USAGE}\n` : ''}`);
+    const usage = e instanceof UsageError || String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`cdk-access-patterns: ${message}\n${usage ? `${USAGE}\n` : ''}`);
     process.exitCode = 2;
   }
 }

@@ -16,7 +16,12 @@ interface Condition {
 interface Statement {
   readonly effect: string;
   readonly principals: Record<string, string[]>;
+  /** `NotPrincipal`: everyone but these. */
+  readonly notPrincipals?: Record<string, string[]>;
+  /** A `Principal` only known at deploy time (an `Fn::If`, a parameter). */
+  readonly unresolvedPrincipal?: string;
   readonly actions: string[];
+  readonly notActions: string[];
   readonly conditions: Condition[];
   /** Condition blocks whose content is only known at deploy time. */
   readonly opaque: string[];
@@ -49,11 +54,19 @@ export function describeTemplate(loaded: LoadedTemplate): TemplateAccess {
 
 function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
   const p = r.Properties ?? {};
-  const doc = ev.value(p.AssumeRolePolicyDocument) as any;
-  const statements = asList(doc?.Statement).map(s => normalize(ev, s));
+  let doc = ev.value(p.AssumeRolePolicyDocument) as any;
+  // CloudFormation also takes the document as JSON text.
+  if (typeof doc === 'string') doc = parseJson(doc) ?? doc;
+  const raw = doc && typeof doc === 'object' ? asList(doc.Statement) : [doc];
   const waysIn: AccessMapWayIn[] = [];
   const denies: string[] = [];
-  for (const s of statements) {
+  for (const entry of raw) {
+    if (!entry || typeof entry !== 'object') {
+      // A statement (or the whole document) chosen at deploy time: never read as "nobody".
+      waysIn.push(unresolvedWay(`trust statement ${entry === undefined ? '⟨missing⟩' : String(entry)}`, []));
+      continue;
+    }
+    const s = normalize(ev, entry);
     if (s.effect === 'Deny') {
       denies.push(describeDeny(s));
       continue;
@@ -65,43 +78,83 @@ function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
       else waysIn[same] = { ...waysIn[same], actions: [...new Set([...waysIn[same].actions, ...w.actions])] };
     }
   }
-  const session = Number(ev.value(p.MaxSessionDuration));
+  const sessionValue = p.MaxSessionDuration === undefined ? 3600 : ev.value(p.MaxSessionDuration);
+  const session = typeof sessionValue === 'number' || (typeof sessionValue === 'string' && /^\d+$/.test(sessionValue)) ? Number(sessionValue) : undefined;
   return {
     stack: ev.loaded.stack,
     logicalId: id,
     path: ev.label(id),
     roleName: ev.roleName(id),
-    maxSessionDuration: Number.isFinite(session) && session > 0 ? session : 3600,
+    ...(session !== undefined ? { maxSessionDuration: session } : {}),
+    sessionLimit: session !== undefined ? duration(session) : String(sessionValue),
     waysIn,
     denies,
     permissions: rolePermissions(ev, id, p),
   };
 }
 
+/** A way in that only deploy time decides: shown, marked broad, never dropped. */
+function unresolvedWay(who: string, actions: string[]): AccessMapWayIn {
+  return { kind: AccessMapKind.UNRESOLVED, who, conditions: [], actions, broad: 'only known at deploy time', unresolved: true };
+}
+
 function normalize(ev: Evaluator, s: any): Statement {
   const principals: Record<string, string[]> = {};
-  if (s?.Principal === '*') {principals.AWS = ['*'];} else if (s?.Principal && typeof s.Principal === 'object') {
-    for (const [type, value] of Object.entries(s.Principal)) principals[type] = ev.strings(value);
+  let unresolvedPrincipal: string | undefined;
+  const principal = ev.value(s.Principal);
+  if (principal === '*') {
+    principals.AWS = ['*'];
+  } else if (typeof principal === 'string') {
+    unresolvedPrincipal = principal;
+  } else if (principal && typeof principal === 'object') {
+    for (const [type, value] of Object.entries(principal)) principals[type] = ev.strings(value);
+  }
+  let notPrincipals: Record<string, string[]> | undefined;
+  const notPrincipal = ev.value(s.NotPrincipal);
+  if (notPrincipal !== undefined) {
+    notPrincipals = {};
+    if (notPrincipal && typeof notPrincipal === 'object') {
+      for (const [type, value] of Object.entries(notPrincipal)) notPrincipals[type] = ev.strings(value);
+    } else {
+      notPrincipals.AWS = [String(notPrincipal)];
+    }
   }
   const conditions: Condition[] = [];
   const opaque: string[] = [];
-  let block = s?.Condition;
-  if (typeof block === 'string') block = parseJson(block);
+  let block = ev.value(s.Condition);
+  if (typeof block === 'string') {
+    const parsed = parseJson(block);
+    if (!parsed || typeof parsed !== 'object') opaque.push(`conditions only known at deploy time (${block})`);
+    block = parsed;
+  }
   for (const [operator, raw] of Object.entries<any>(block && typeof block === 'object' ? block : {})) {
     // A CfnJson block reads as the JSON text its custom resource returns.
     const keys = typeof raw === 'string' ? parseJson(raw) : raw;
     if (!keys || typeof keys !== 'object' || Array.isArray(keys)) {
-      opaque.push(operator);
+      opaque.push(`${operator} conditions only known at deploy time${typeof raw === 'string' ? ` (${raw})` : ''}`);
       continue;
     }
     for (const [key, value] of Object.entries(keys)) conditions.push({ operator, key, values: ev.strings(value) });
   }
-  return { effect: String(s?.Effect ?? 'Allow'), principals, actions: ev.strings(s?.Action), conditions, opaque };
+  return {
+    effect: String(ev.value(s.Effect) ?? 'Allow'),
+    principals,
+    ...(notPrincipals ? { notPrincipals } : {}),
+    ...(unresolvedPrincipal ? { unresolvedPrincipal } : {}),
+    actions: ev.strings(s.Action),
+    notActions: ev.strings(s.NotAction),
+    conditions,
+    opaque,
+  };
 }
 
 /** Reads the statement's ways in; consumes the conditions that `who` already says. */
 function waysInOf(ev: Evaluator, roleId: string, s: Statement): AccessMapWayIn[] {
   const out: AccessMapWayIn[] = [];
+  if (s.unresolvedPrincipal) out.push(way(AccessMapKind.UNRESOLVED, `principal ${s.unresolvedPrincipal}`, s, new Set(), 'only known at deploy time'));
+  if (s.notPrincipals) {
+    out.push(way(AccessMapKind.ANY_PRINCIPAL, `anyone except ${principalList(s.notPrincipals)}`, s, new Set(), 'NotPrincipal: every principal but those named'));
+  }
   for (const value of s.principals.AWS ?? []) out.push(awsWayIn(ev, s, value));
   for (const value of s.principals.Service ?? []) out.push(...serviceWaysIn(ev, roleId, s, value));
   for (const value of s.principals.Federated ?? []) out.push(...federatedWaysIn(s, value));
@@ -111,13 +164,14 @@ function waysInOf(ev: Evaluator, roleId: string, s: Statement): AccessMapWayIn[]
 
 function way(kind: AccessMapKind, who: string, s: Statement, consumed: Set<Condition>, broad?: string): AccessMapWayIn {
   const conditions = s.conditions.filter(c => !consumed.has(c)).map(describeCondition);
-  conditions.push(...s.opaque.map(o => `${o} conditions only known at deploy time`));
+  conditions.push(...s.opaque);
+  const actions = s.notActions.length > 0 ? [`every action except ${s.notActions.join(', ')}`] : s.actions;
   return {
     kind,
     who,
     conditions,
-    actions: s.actions,
-    ...(broad ? { broad } : {}),
+    actions,
+    ...(broad ? { broad } : s.opaque.length > 0 ? { broad: 'conditions only known at deploy time' } : {}),
     unresolved: isUnresolved(who) || conditions.some(isUnresolved),
   };
 }
@@ -129,6 +183,23 @@ function find(s: Statement, key: string | RegExp, operator?: RegExp): Condition[
 
 const NARROWING = /^(StringEquals|StringLike|ArnEquals|ArnLike|StringEqualsIgnoreCase)$/;
 
+/** Whether a condition under a `...Like` operator has a `*` or `?` in a value. */
+function hasWildcard(cs: Condition[]): boolean {
+  return cs.some(c => /Like/.test(c.operator) && c.values.some(v => /[*?]/.test(v)));
+}
+
+/** `o-1 or o-2`, or `like o-*` when a value is a pattern. */
+function valuesText(cs: Condition[]): string {
+  return `${hasWildcard(cs) ? 'like ' : ''}${cs.flatMap(c => c.values).join(' or ')}`;
+}
+
+/** Splits on `separator` outside `⟨...⟩` markers (a marker may hold a construct path). */
+function splitOutsideMarkers(text: string, separator: string): string[] {
+  const markers: string[] = [];
+  const masked = text.replace(/⟨[^⟩]*⟩/g, m => `\u0000${markers.push(m) - 1}\u0000`);
+  return masked.split(separator).map(part => part.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => markers[Number(i)]));
+}
+
 function awsWayIn(ev: Evaluator, s: Statement, value: string): AccessMapWayIn {
   const consumed = new Set<Condition>();
   const take = (cs: Condition[]) => { cs.forEach(c => consumed.add(c)); return cs; };
@@ -136,26 +207,31 @@ function awsWayIn(ev: Evaluator, s: Statement, value: string): AccessMapWayIn {
   const principalArn = take(find(s, 'aws:PrincipalArn', NARROWING));
   const mfa = find(s, 'aws:MultiFactorAuthPresent', /^Bool$/).filter(c => c.values.includes('true'));
   const withText = [
-    externalId.length > 0 ? 'with ExternalId' : '',
+    externalId.length > 0 ? `with ExternalId${hasWildcard(externalId) ? ` ${valuesText(externalId)}` : ''}` : '',
     principalArn.length > 0 ? `with principal ARN like ${principalArn.flatMap(c => c.values).join(' or ')}` : '',
   ].filter(Boolean).join(', ');
   const suffix = withText ? ` ${withText}` : '';
-  const narrowed = externalId.length > 0 || principalArn.length > 0 || mfa.length > 0;
+  // A pattern narrows only where it names the account: arn:aws:iam::*:role/* narrows nothing.
+  const arnNarrows = principalArn.length > 0 && principalArn.every(c => c.values.every(v => /^arn:[^:]+:(iam|sts)::\d{12}:/.test(v)));
+  const narrowed = (externalId.length > 0 && !hasWildcard(externalId)) || arnNarrows || mfa.length > 0;
 
   if (value === '*') {
     const org = take(find(s, 'aws:PrincipalOrgID', NARROWING));
-    if (org.length > 0) return way(AccessMapKind.ORGANIZATION, `anyone in organization ${org.flatMap(c => c.values).join(' or ')}${suffix}`, s, consumed);
+    if (org.length > 0) {
+      return way(AccessMapKind.ORGANIZATION, `anyone in organization ${valuesText(org)}${suffix}`, s, consumed,
+        hasWildcard(org) ? 'the organization id is a pattern' : undefined);
+    }
     const paths = take(find(s, 'aws:PrincipalOrgPaths', /^(ForAnyValue:)?(StringEquals|StringLike)$/));
-    if (paths.length > 0) return way(AccessMapKind.ORGANIZATION, `anyone in organization path ${paths.flatMap(c => c.values).join(' or ')}${suffix}`, s, consumed);
+    if (paths.length > 0) return way(AccessMapKind.ORGANIZATION, `anyone in organization path ${valuesText(paths)}${suffix}`, s, consumed);
     const account = take(find(s, 'aws:PrincipalAccount', NARROWING));
     if (account.length > 0) {
-      return way(AccessMapKind.AWS_ACCOUNT, `any principal of account ${account.flatMap(c => c.values).join(' or ')}${suffix}`, s, consumed,
-        narrowed ? undefined : 'any principal of the account');
+      return way(AccessMapKind.AWS_ACCOUNT, `any principal of account ${valuesText(account)}${suffix}`, s, consumed,
+        narrowed && !hasWildcard(account) ? undefined : 'any principal of the account');
     }
-    return way(AccessMapKind.ANY_PRINCIPAL, `any AWS principal${suffix}`, s, consumed, principalArn.length > 0 ? undefined : 'any AWS principal of any account');
+    return way(AccessMapKind.ANY_PRINCIPAL, `any AWS principal${suffix}`, s, consumed, arnNarrows ? undefined : 'any AWS principal of any account');
   }
   const own = (account: string) => (account === ev.loaded.account ? `${account} (this account)` : account);
-  const root = /^(\d{12})$/.exec(value) ?? /^arn:[^:]+:iam::(\d{12}|⟨[^⟩]*⟩):root$/.exec(value);
+  const root = /^(\d{12}|⟨this account⟩)$/.exec(value) ?? /^arn:[^:]+:iam::(\d{12}|⟨[^⟩]*⟩):root$/.exec(value);
   if (root) {
     return way(AccessMapKind.AWS_ACCOUNT, `account ${own(root[1])}${suffix}`, s, consumed,
       narrowed ? undefined : 'any principal of the account that its own policies allow');
@@ -163,13 +239,14 @@ function awsWayIn(ev: Evaluator, s: Statement, value: string): AccessMapWayIn {
   const iam = /^arn:[^:]+:(iam|sts)::([^:]+):(role|user|assumed-role|federated-user)\/(.+)$/.exec(value);
   if (iam) {
     const [, , account, type, rest] = iam;
-    const name = rest.split('/').slice(-1)[0];
+    const parts = splitOutsideMarkers(rest, '/');
     const who = type === 'assumed-role'
-      ? `session ${rest.split('/')[1]} of role ${rest.split('/')[0]} in account ${own(account)}`
-      : `${type.replace('-', ' ')} ${type === 'role' || type === 'user' ? name : rest} in account ${own(account)}`;
+      ? `session ${parts[1]} of role ${parts[0]} in account ${own(account)}`
+      : `${type.replace('-', ' ')} ${type === 'role' || type === 'user' ? parts[parts.length - 1] : rest} in account ${own(account)}`;
     return way(AccessMapKind.AWS_PRINCIPAL, `${who}${suffix}`, s, consumed);
   }
-  return way(AccessMapKind.AWS_PRINCIPAL, `AWS principal ${value}${suffix}`, s, consumed);
+  return way(AccessMapKind.AWS_PRINCIPAL, `AWS principal ${value}${suffix}`, s, consumed,
+    isUnresolved(value) ? 'the principal is only known at deploy time' : undefined);
 }
 
 function serviceWaysIn(ev: Evaluator, roleId: string, s: Statement, service: string): AccessMapWayIn[] {
@@ -192,8 +269,12 @@ function rolesAnywhere(s: Statement): AccessMapWayIn {
   });
   const anchorNames = anchors.flatMap(c => c.values).map(anchorName);
   const certificates = parts.length > 0 ? `certificates with ${parts.join(', ')}` : 'any certificate';
-  const via = anchorNames.length > 0 ? `via trust anchor ${anchorNames.join(' or ')}` : 'via any trust anchor';
-  const broad = parts.length === 0 ? 'any certificate the trust anchor accepts' : anchorNames.length === 0 ? 'no trust anchor named (aws:SourceArn)' : undefined;
+  const via = anchorNames.length > 0 ? `via trust anchor ${hasWildcard(anchors) ? 'like ' : ''}${anchorNames.join(' or ')}` : 'via any trust anchor';
+  // An attribute pattern of only wildcards (`CN like *`) matches every certificate.
+  const anyCertificate = parts.length === 0 || attributes.every(c => /Like/.test(c.operator) && c.values.some(v => /^[*?]+$/.test(v)));
+  const broad = anyCertificate ? 'any certificate the trust anchor accepts'
+    : anchorNames.length === 0 ? 'no trust anchor named (aws:SourceArn)'
+      : hasWildcard(anchors) ? 'the trust anchor ARN is a pattern' : undefined;
   return way(AccessMapKind.ROLES_ANYWHERE, `${certificates} ${via}`, s, consumed, broad);
 }
 
@@ -207,10 +288,11 @@ function anchorName(value: string): string {
 
 function podIdentity(ev: Evaluator, roleId: string, s: Statement): AccessMapWayIn[] {
   const consumed = new Set<Condition>();
+  // A pattern (`like team-*`) is kept as a pattern in the words.
   const tag = (name: string) => {
     const cs = find(s, `aws:RequestTag/${name}`, NARROWING);
     cs.forEach(c => consumed.add(c));
-    return cs.flatMap(c => c.values);
+    return cs.length === 0 ? [] : [valuesText(cs)];
   };
   const namespaces = tag('kubernetes-namespace');
   const serviceAccounts = tag('kubernetes-service-account');
@@ -221,15 +303,18 @@ function podIdentity(ev: Evaluator, roleId: string, s: Statement): AccessMapWayI
   const accountText = accounts.flatMap(c => c.values).join(' or ') || 'any account';
   const clusters = [...clusterArns.map(a => a.replace(/^arn:[^:]+:eks:[^:]*:[^:]*:cluster\//, '')), ...clusterNames];
   const clusterText = clusters.length > 0 ? `cluster ${clusters.map(bare).join(' or ')}` : `any cluster of ${accountText}`;
+  const single = (v: string[]) => v.length === 1 && !/ or |^like /.test(v[0]);
   if (namespaces.length > 0 && serviceAccounts.length > 0) {
-    return [way(AccessMapKind.EKS_POD_IDENTITY,
-      `EKS Pod Identity: service account ${namespaces.join(' or ')}/${serviceAccounts.join(' or ')} on ${clusterText}`, s, consumed)];
+    const who = single(namespaces) && single(serviceAccounts) ? `service account ${namespaces[0]}/${serviceAccounts[0]}`
+      : `service account ${serviceAccounts.join('')} in namespace ${namespaces.join('')}`;
+    return [way(AccessMapKind.EKS_POD_IDENTITY, `EKS Pod Identity: ${who} on ${clusterText}`, s, consumed)];
   }
-  // The trust names no service account: every association in the account may use the role.
-  const broad = `the trust names no service account: any Pod Identity association on ${clusterText} may use the role`;
+  // The trust names no service account: every association in the account (or namespace) may use the role.
+  const scope = namespaces.length > 0 ? `in namespace ${namespaces.join('')} ` : '';
+  const broad = `the trust names no service account: any Pod Identity association ${scope}on ${clusterText} may use the role`;
   const associations = Object.values<any>(ev.loaded.template.Resources ?? {})
     .filter(r => r?.Type === 'AWS::EKS::PodIdentityAssociation' && refersTo(r.Properties?.RoleArn, roleId));
-  if (associations.length === 0) return [way(AccessMapKind.EKS_POD_IDENTITY, `EKS Pod Identity: any service account on ${clusterText}`, s, consumed, broad)];
+  if (associations.length === 0) return [way(AccessMapKind.EKS_POD_IDENTITY, `EKS Pod Identity: any service account ${scope}on ${clusterText}`, s, consumed, broad)];
   return associations.map(a => way(AccessMapKind.EKS_POD_IDENTITY,
     `EKS Pod Identity: service account ${ev.str(a.Properties.Namespace)}/${ev.str(a.Properties.ServiceAccount)} on cluster ${bare(ev.str(a.Properties.ClusterName))} (association)`,
     s, consumed, broad));
@@ -261,10 +346,12 @@ function cognito(s: Statement): AccessMapWayIn {
   amr.forEach(c => consumed.add(c));
   const amrValues = amr.flatMap(c => c.values);
   const poolText = pools.length > 0 ? `identity pool ${pools.flatMap(c => c.values).map(v => v.replace(/^⟨identity pool (.+)⟩$/, '$1')).join(' or ')}` : 'any identity pool';
+  const wildAmr = amrValues.some(v => /[*?]/.test(v) && v !== 'authenticated');
+  const guests = amrValues.includes('unauthenticated') || wildAmr || amr.length === 0;
   const who = amrValues.includes('unauthenticated') ? 'unauthenticated (guest) identities'
-    : amrValues.includes('authenticated') ? 'authenticated identities' : 'any identity';
-  const broad = pools.length === 0 ? 'no identity pool named (cognito-identity.amazonaws.com:aud)'
-    : amrValues.includes('unauthenticated') ? 'anyone who can reach the identity pool, without signing in' : undefined;
+    : amrValues.includes('authenticated') && !wildAmr ? 'authenticated identities' : 'any identity, guests included';
+  const broad = pools.length === 0 || hasWildcard(pools) ? 'no single identity pool named (cognito-identity.amazonaws.com:aud)'
+    : guests ? 'anyone who can reach the identity pool, without signing in (if the pool allows guests)' : undefined;
   return way(AccessMapKind.COGNITO, `Cognito ${poolText}, ${who}`, s, consumed, broad);
 }
 
@@ -285,7 +372,11 @@ function oidc(s: Statement, provider: string): AccessMapWayIn[] {
   const keyIssuers = s.conditions.map(c => /^(.+):(sub|aud|amr|azp)$/.exec(c.key)?.[1]).filter((x): x is string => x !== undefined);
   const issuer = fromArn ?? keyIssuers[0] ?? provider;
   const consumed = new Set<Condition>();
-  const subs = s.conditions.filter(c => c.key.endsWith(':sub') && /^(StringEquals|StringLike)$/.test(c.operator));
+  // The subject block: of this provider's issuer. Blocks under two operators must both match
+  // (AND): the words come from one (StringEquals first), the other stays a listed condition.
+  const subBlocks = s.conditions.filter(c => (fromArn ? c.key === `${fromArn}:sub` : c.key.endsWith(':sub')) && /^(StringEquals|StringLike)$/.test(c.operator));
+  const subs = subBlocks.filter(c => c.operator === 'StringEquals').slice(0, 1);
+  if (subs.length === 0) subs.push(...subBlocks.slice(0, 1));
   subs.forEach(c => consumed.add(c));
   const values = subs.flatMap(c => c.values.map(v => ({ value: v, like: c.operator === 'StringLike', key: c.key })));
   const first = values[0]?.value ?? '';
@@ -310,11 +401,14 @@ function oidc(s: Statement, provider: string): AccessMapWayIn[] {
     const scope = valueScope(key, value.replace(/⟨[^⟩]*⟩/g, '{token}'), like);
     const broad = scope === SubjectScope.UNSCOPED ? `the subject ${value} matches any ${github ? 'repository' : gitlab ? 'project' : eks ? 'namespace' : 'subject'}`
       : scope === SubjectScope.OWNER_WIDE ? `the subject ${value} matches every ${github ? 'repository of the owner' : gitlab ? 'project of the group' : 'service account of the namespace'}`
-        : undefined;
-    const who = github ? `GitHub Actions: ${githubSubject(value)}`
-      : gitlab ? `${prefix}: ${gitlabSubject(value)}`
-        : eks ? eksSubject(value, cluster)
-          : `${prefix}: subject ${like ? 'like ' : ''}${value}`;
+        : scope === SubjectScope.UNRESOLVED ? `part of the subject ${value} is only known at deploy time` : undefined;
+    // Under StringEquals a `*` is a plain character: the words must not read it as a pattern.
+    const literal = !like && /[*?]/.test(value);
+    const who = literal ? `${prefix}: subject ${value} (exactly, * and ? are not wildcards here)`
+      : github ? `GitHub Actions: ${githubSubject(value)}`
+        : gitlab ? `${prefix}: ${gitlabSubject(value)}`
+          : eks ? eksSubject(value, cluster)
+            : `${prefix}: subject ${like ? 'like ' : ''}${value}`;
     return way(kind, who, s, consumed, broad);
   });
 }
@@ -402,13 +496,22 @@ export function describeCondition(c: Condition): string {
   if (op === 'Null') return `${c.key} is ${c.values.every(v => v === 'true') ? 'absent' : 'present'}`;
   const words = OPERATOR_WORDS[op] ?? op;
   const quantifier = set ? (set[1] === 'ForAnyValue' ? 'any of ' : 'all of ') : '';
-  return `${quantifier}${c.key} ${words} ${c.values.join(' or ')}${ifExists ? ' (if present)' : ''}`;
+  // Several values of a negated operator must all differ: "≠ a and ≠ b".
+  const joiner = /Not/.test(op) ? ` and ${words} ` : ' or ';
+  return `${quantifier}${c.key} ${words} ${c.values.join(joiner)}${ifExists ? ' (or the key is absent)' : ''}`;
+}
+
+function principalList(principals: Record<string, string[]>): string {
+  return Object.entries(principals).map(([type, values]) => `${type} ${values.join(', ')}`).join('; ');
 }
 
 function describeDeny(s: Statement): string {
-  const who = Object.entries(s.principals).map(([type, values]) => `${type} ${values.join(', ')}`).join('; ') || 'anyone';
-  const when = s.conditions.map(describeCondition);
-  return `deny ${s.actions.join(', ')} to ${who}${when.length > 0 ? ` when ${when.join(' and ')}` : ''}`;
+  const who = s.notPrincipals ? `anyone except ${principalList(s.notPrincipals)}`
+    : s.unresolvedPrincipal ? `principal ${s.unresolvedPrincipal}`
+      : principalList(s.principals) || 'anyone';
+  const what = s.notActions.length > 0 ? `every action except ${s.notActions.join(', ')}` : s.actions.join(', ');
+  const when = [...s.conditions.map(describeCondition), ...s.opaque];
+  return `deny ${what} to ${who}${when.length > 0 ? ` when ${when.join(' and ')}` : ''}`;
 }
 
 /** `3600` reads `1 h`, `900` reads `15 min`. */
@@ -426,11 +529,18 @@ function rolePermissions(ev: Evaluator, id: string, p: any): AccessMapPermission
   for (const raw of asList(p.ManagedPolicyArns)) {
     const local = raw?.Ref && resources[raw.Ref]?.Type === 'AWS::IAM::ManagedPolicy' ? raw.Ref : undefined;
     if (local) documents.push(resources[local].Properties?.PolicyDocument);
-    managed.push(local ? policyName(ev.str(raw)) : policyName(ev.str(raw)));
+    managed.push(policyName(ev.str(raw)));
   }
+  // Policies name the role by Ref, or by its literal name (a role imported by name).
+  const literalName = typeof p.RoleName === 'string' ? p.RoleName : undefined;
+  const names = (x: any) => refersTo(x, id) || (literalName !== undefined && x === literalName);
   for (const [otherId, r] of Object.entries<any>(resources)) {
+    if (r?.Type === 'AWS::IAM::RolePolicy') {
+      if (names(r.Properties?.RoleName)) documents.push(r.Properties?.PolicyDocument);
+      continue;
+    }
     if (r?.Type !== 'AWS::IAM::Policy' && r?.Type !== 'AWS::IAM::ManagedPolicy') continue;
-    if (!asList(r.Properties?.Roles).some((x: any) => refersTo(x, id))) continue;
+    if (!asList(r.Properties?.Roles).some(names)) continue;
     documents.push(r.Properties?.PolicyDocument);
     if (r.Type === 'AWS::IAM::ManagedPolicy') managed.push(policyName(ev.str({ Ref: otherId })));
   }

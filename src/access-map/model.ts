@@ -28,6 +28,8 @@ export enum AccessMapKind {
   OIDC = 'oidc',
   /** Users of a SAML 2.0 identity provider. */
   SAML = 'saml',
+  /** A statement or principal only known at deploy time (`Fn::If`, a parameter); read as broad. */
+  UNRESOLVED = 'unresolved',
 }
 
 /** One way into a role: who, under which further conditions, with which actions. */
@@ -83,8 +85,14 @@ export interface AccessMapRole {
   readonly path: string;
   /** The role name, or a `⟨generated name of role ...⟩` marker. */
   readonly roleName: string;
-  /** The longest session, in seconds (`MaxSessionDuration`, 3600 when unset). */
-  readonly maxSessionDuration: number;
+  /**
+   * The longest session, in seconds (`MaxSessionDuration`, 3600 when unset).
+   *
+   * @default - only known at deploy time: see `sessionLimit`
+   */
+  readonly maxSessionDuration?: number;
+  /** The longest session in words: `1 h`, or a `⟨...⟩` marker when only known at deploy time. */
+  readonly sessionLimit: string;
   /** Every way into the role, one per trusted principal and subject. */
   readonly waysIn: AccessMapWayIn[];
   /** Deny statements of the trust policy, in plain words. */

@@ -1,10 +1,10 @@
-import { duration } from './describe';
 import {
   AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole,
 } from './model';
 
 /** What the renderers read of a map. */
 interface MapView {
+  readonly warnings: string[];
   readonly roles: AccessMapRole[];
   readonly permissionSets: AccessMapPermissionSet[];
   readonly assignments: AccessMapAssignment[];
@@ -14,9 +14,14 @@ interface MapView {
 const MAX_EDGES = 400;
 const BROAD = '⚠';
 
-/** A Markdown table cell: pipes escaped, line breaks as `<br>`. */
+/** Text in Markdown: every character Markdown would read as markup escaped (`*` in `repo:acme/*` stays a star). */
+function escape(text: string): string {
+  return text.replace(/[\\`*_[\]|#]/g, c => `\\${c}`).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A Markdown table cell: escaped, line breaks as `<br>`. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return escape(text).replace(/\r?\n/g, '<br>');
 }
 
 function permissionsText(p: AccessMapPermissions): string {
@@ -49,13 +54,14 @@ export function mapMarkdown(map: MapView): string {
   out.push(`${map.roles.length} role(s) with ${ways.length} way(s) in, ${broad} of them broad (${BROAD}); `
     + `${map.permissionSets.length} permission set(s) and ${map.assignments.length} Identity Center assignment(s). `
     + 'Values in ⟨…⟩ are only known at deploy time.', '');
+  for (const w of map.warnings) out.push(`${BROAD} Not read: ${escape(w)}`, '');
 
   const stacks = [...new Set(map.roles.map(r => r.stack))];
   if (stacks.length > 0) out.push('## Who can assume which role', '');
   for (const stack of stacks) {
-    out.push(`### ${stack}`, '', '| Role | Who can assume it | Longest session | Permissions |', '| --- | --- | --- | --- |');
+    out.push(`### ${escape(stack)}`, '', '| Role | Who can assume it | Longest session | Permissions |', '| --- | --- | --- | --- |');
     for (const role of map.roles.filter(r => r.stack === stack)) {
-      out.push(`| ${cell(`${role.roleName}\n${role.path}`)} | ${cell(waysText(role))} | ${duration(role.maxSessionDuration)} | ${cell(permissionsText(role.permissions))} |`);
+      out.push(`| ${cell(`${role.roleName}\n${role.path}`)} | ${cell(waysText(role))} | ${cell(role.sessionLimit)} | ${cell(permissionsText(role.permissions))} |`);
     }
     out.push('');
   }
@@ -171,7 +177,7 @@ export function diffMarkdown(changes: AccessMapChange[]): string {
     out.push(`## ${title} (${list.length})`, '');
     if (list.length === 0) out.push('None.');
     for (const c of list) {
-      out.push(`- ${c.broad ? `${BROAD} ` : ''}**${c.subject}**: ${c.text}${c.broad ? ` — broad: ${c.broad}` : ''}`);
+      out.push(`- ${c.broad ? `${BROAD} ` : ''}**${escape(c.subject)}**: ${escape(c.text)}${c.broad ? ` — broad: ${escape(c.broad)}` : ''}`);
     }
     out.push('');
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { CfnElement, NestedStack, Stack, Stage, cloud_assembly_schema as cxschema } from 'aws-cdk-lib';
 
@@ -30,7 +30,7 @@ const NESTED_STACK = 'AWS::CloudFormation::Stack';
  * Every stack of a cloud assembly directory, stages (nested assemblies) and nested stacks
  * included, in manifest order.
  */
-export function templatesOfAssembly(directory: string): LoadedTemplate[] {
+export function templatesOfAssembly(directory: string, warnings: string[] = []): LoadedTemplate[] {
   const manifestFile = join(directory, 'manifest.json');
   if (!existsSync(manifestFile)) {
     throw new Error(`${directory} is not a cloud assembly (no manifest.json); run 'cdk synth' first or pass its --output directory`);
@@ -47,10 +47,10 @@ export function templatesOfAssembly(directory: string): LoadedTemplate[] {
         ...env,
         template: readJson(join(directory, props.templateFile)),
       };
-      out.push(top, ...nestedTemplates(directory, top));
+      out.push(top, ...nestedTemplates(directory, top, warnings));
     } else if (artifact.type === cxschema.ArtifactType.NESTED_CLOUD_ASSEMBLY) {
       const props = artifact.properties as cxschema.NestedCloudAssemblyProperties;
-      out.push(...templatesOfAssembly(join(directory, props.directoryName)));
+      out.push(...templatesOfAssembly(join(directory, props.directoryName), warnings));
     }
   }
   return out;
@@ -60,7 +60,7 @@ export function templatesOfAssembly(directory: string): LoadedTemplate[] {
  * A stack of an app and its nested stacks, synthesized with its stage (validation
  * plugins registered on the app run as in `cdk synth`).
  */
-export function templatesOfStack(stack: Stack): LoadedTemplate[] {
+export function templatesOfStack(stack: Stack, warnings: string[] = []): LoadedTemplate[] {
   const stage = Stage.of(stack);
   if (!stage) throw new Error(`${stack.node.path} is not in an App or Stage; add it to one before reading its access map`);
   const assembly = stage.synth({ force: true });
@@ -77,7 +77,7 @@ export function templatesOfStack(stack: Stack): LoadedTemplate[] {
     template: readJson(join(assembly.directory, stack.templateFile)),
     paths: hints.paths.get(stack.templateFile),
   };
-  return [top, ...nestedTemplates(assembly.directory, top, hints, stack.templateFile)];
+  return [top, ...nestedTemplates(assembly.directory, top, warnings, hints, stack.templateFile)];
 }
 
 /** What the construct tree tells that the template may not: construct paths and nested stack files. */
@@ -107,12 +107,18 @@ function treeHints(root: Stack): TreeHints {
 }
 
 /** The nested stacks of `parent`, depth first, from the template files the assembly holds. */
-function nestedTemplates(directory: string, parent: LoadedTemplate, hints?: TreeHints, parentFile?: string): LoadedTemplate[] {
+function nestedTemplates(directory: string, parent: LoadedTemplate, warnings: string[], hints?: TreeHints, parentFile?: string): LoadedTemplate[] {
   const out: LoadedTemplate[] = [];
   for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources ?? {})) {
     if (resource?.Type !== NESTED_STACK) continue;
-    const file = resource.Metadata?.['aws:asset:path'] ?? hints?.nestedFiles.get(`${parentFile}/${logicalId}`);
-    if (typeof file !== 'string' || !existsSync(join(directory, file))) continue;
+    // The template file: from asset metadata (cdk synth), the construct tree (fromStack), or
+    // the asset manifests by the hash in TemplateURL (apps synthesized without metadata).
+    const file = resource.Metadata?.['aws:asset:path'] ?? hints?.nestedFiles.get(`${parentFile}/${logicalId}`)
+      ?? assetFileOf(directory, resource.Properties?.TemplateURL);
+    if (typeof file !== 'string' || !existsSync(join(directory, file))) {
+      warnings.push(`nested stack ${parent.stack}/${logicalId}: its template is not in the assembly, so its roles are not listed`);
+      continue;
+    }
     // `Parent/Scope/Name.NestedStack/Name.NestedStackResource` reads as `Parent/Scope/Name`.
     const cdkPath = resource.Metadata?.['aws:cdk:path'] ?? `${parent.stack}/${parent.paths?.get(logicalId) ?? ''}`;
     const m = /^[^/]+\/(.+)\.NestedStack\/[^/]+\.NestedStackResource$/.exec(String(cdkPath));
@@ -124,9 +130,20 @@ function nestedTemplates(directory: string, parent: LoadedTemplate, hints?: Tree
       paths: hints?.paths.get(file),
       parent: { template: parent, parameters: resource.Properties?.Parameters ?? {} },
     };
-    out.push(child, ...nestedTemplates(directory, child, hints, file));
+    out.push(child, ...nestedTemplates(directory, child, warnings, hints, file));
   }
   return out;
+}
+
+/** The file of the asset whose hash names the object in `templateUrl`, from the assembly's asset manifests. */
+function assetFileOf(directory: string, templateUrl: unknown): string | undefined {
+  const hash = /([0-9a-f]{64})\.json/.exec(JSON.stringify(templateUrl ?? ''))?.[1];
+  if (!hash) return undefined;
+  for (const name of readdirSync(directory).filter(f => f.endsWith('.assets.json'))) {
+    const path = readJson(join(directory, name))?.files?.[hash]?.source?.path;
+    if (typeof path === 'string') return path;
+  }
+  return undefined;
 }
 
 function parseEnvironment(environment: string | undefined): { account?: string; region?: string } {

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, CfnJson, CfnParameter, Duration, NestedStack, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnJson, CfnParameter, CfnResource, Duration, Fn, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
@@ -142,13 +142,92 @@ describe('plain aws-cdk-lib stacks', () => {
       kind: AccessMapKind.COGNITO,
       who: 'Cognito identity pool us-east-1:11111111-2222-3333-4444-555555555555, unauthenticated (guest) identities',
       conditions: [],
-      broad: 'anyone who can reach the identity pool, without signing in',
+      broad: 'anyone who can reach the identity pool, without signing in (if the pool allows guests)',
     }]);
     expect(summary('Workforce')).toEqual([{ kind: AccessMapKind.SAML, who: 'users of SAML provider Corp', conditions: [], broad: undefined }]);
     expect(summary('Images')).toEqual([{ kind: AccessMapKind.GITLAB_CI, who: 'GitLab CI (gitlab.example.com): acme/api, tag v1', conditions: [], broad: undefined }]);
     expect(summary('Anything')).toEqual([{
       kind: AccessMapKind.OIDC, who: 'OIDC issuer id.example.com: any subject', conditions: ['id.example.com:aud = aws'], broad: 'no id.example.com:sub condition',
     }]);
+  });
+
+  test('what would read narrower than it is: deploy-time statements, NotPrincipal, NotAction, patterns', () => {
+    const stack = new Stack(new App(), 'Tricky', { env: TEST_ENV });
+    const role = (id: string, document: unknown, extra: Record<string, unknown> = {}) =>
+      new CfnResource(stack, id, { type: 'AWS::IAM::Role', properties: { AssumeRolePolicyDocument: document, ...extra } });
+    new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals('a', 'b') });
+    const allow = { Effect: 'Allow', Action: 'sts:AssumeRole' };
+    role('ChosenStatement', { Version: '2012-10-17', Statement: [{ 'Fn::If': ['IsProd', { ...allow, Principal: { AWS: '*' } }, { Ref: 'AWS::NoValue' }] }] });
+    role('ChosenCondition', {
+      Version: '2012-10-17',
+      Statement: [{ ...allow, Principal: { AWS: `arn:aws:iam::${CALLER_ACCOUNT}:root` }, Condition: { 'Fn::If': ['IsProd', { StringEquals: { 'sts:ExternalId': 'x' } }, { Ref: 'AWS::NoValue' }] } }],
+    });
+    role('Everyone', {
+      Version: '2012-10-17',
+      Statement: [
+        { ...allow, NotPrincipal: { AWS: `arn:aws:iam::${CALLER_ACCOUNT}:role/blocked` } },
+        { Effect: 'Deny', NotAction: 'sts:TagSession', NotPrincipal: { AWS: `arn:aws:iam::${CALLER_ACCOUNT}:role/admin` } },
+      ],
+    });
+    role('Patterns', {
+      Version: '2012-10-17',
+      Statement: [{ ...allow, Principal: { AWS: `arn:aws:iam::${CALLER_ACCOUNT}:root` }, Condition: { StringLike: { 'sts:ExternalId': '*' } } }],
+    });
+    role('AsText', JSON.stringify({ Version: '2012-10-17', Statement: [{ ...allow, Principal: { Service: 'ec2.amazonaws.com' } }] }),
+      { MaxSessionDuration: new CfnParameter(stack, 'Session', { type: 'Number' }).valueAsNumber });
+    const map = AccessMap.fromStack(stack);
+
+    const ways = (path: string) => roleAt(map, path).waysIn.map(w => ({ who: w.who, conditions: w.conditions, broad: w.broad }));
+    expect(ways('ChosenStatement')).toEqual([{ who: 'trust statement ⟨value chosen by condition IsProd⟩', conditions: [], broad: 'only known at deploy time' }]);
+    expect(ways('ChosenCondition')).toEqual([{
+      who: `account ${CALLER_ACCOUNT}`,
+      conditions: ['conditions only known at deploy time (⟨value chosen by condition IsProd⟩)'],
+      broad: 'any principal of the account that its own policies allow',
+    }]);
+    expect(ways('Everyone')).toEqual([{
+      who: `anyone except AWS arn:aws:iam::${CALLER_ACCOUNT}:role/blocked`, conditions: [], broad: 'NotPrincipal: every principal but those named',
+    }]);
+    expect(roleAt(map, 'Everyone').denies).toEqual([`deny every action except sts:TagSession to anyone except AWS arn:aws:iam::${CALLER_ACCOUNT}:role/admin`]);
+    expect(ways('Patterns')).toEqual([{
+      who: `account ${CALLER_ACCOUNT} with ExternalId like *`, conditions: [], broad: 'any principal of the account that its own policies allow',
+    }]);
+    expect(roleAt(map, 'AsText')).toMatchObject({ sessionLimit: '⟨parameter Session⟩', waysIn: [expect.objectContaining({ who: 'AWS service ec2.amazonaws.com' })] });
+    expect(roleAt(map, 'AsText').maxSessionDuration).toBeUndefined();
+    expect(map.toMarkdown()).toContain('| ⟨generated name of role AsText⟩<br>AsText | AWS service ec2.amazonaws.com | ⟨parameter Session⟩ |');
+  });
+
+  test('Markdown escapes what it would otherwise read as markup', () => {
+    const stack = new Stack(new App(), 'Escaping', { env: TEST_ENV });
+    new iam.Role(stack, 'Role', {
+      roleName: 'under_score',
+      assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CALLER_ACCOUNT}:role/ci-*` } }),
+    });
+    expect(AccessMap.fromStack(stack).toMarkdown())
+      .toContain(`| under\\_score<br>Role | account ${CALLER_ACCOUNT} with principal ARN like arn:aws:iam::${CALLER_ACCOUNT}:role/ci-\\* | 1 h |`);
+  });
+
+  test('policies attached by RolePolicy and by literal role name count', () => {
+    const stack = new Stack(new App(), 'Attached', { env: TEST_ENV });
+    const role = new iam.Role(stack, 'Role', { roleName: 'worker', assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    new iam.CfnRolePolicy(stack, 'Inline', {
+      roleName: role.roleName, policyName: 'all', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+    });
+    new iam.CfnPolicy(stack, 'ByName', {
+      roles: ['worker'], policyName: 'logs', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }] },
+    });
+    expect(roleAt(AccessMap.fromStack(stack), 'Role').permissions).toMatchObject({ allowedActions: ['*', 'logs:PutLogEvents'], flags: ['Resource: *', 'all actions (*)'] });
+  });
+
+  test('a diff reports added permissions and trust actions, not only ways in', () => {
+    const build = (actions: string[], trustActions: string[]) => {
+      const stack = new Stack(new App(), 'Grow', { env: TEST_ENV });
+      const role = new iam.Role(stack, 'Role', { roleName: 'grow', assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }) });
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: trustActions, principals: [new iam.AccountPrincipal(CALLER_ACCOUNT)], conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }));
+      role.addToPolicy(new iam.PolicyStatement({ actions, resources: ['arn:aws:s3:::data/*'] }));
+      return AccessMap.fromStack(stack);
+    };
+    expect(AccessMap.diff(build(['s3:GetObject'], ['sts:TagSession']), build(['s3:GetObject', 's3:DeleteObject'], ['sts:TagSession', 'sts:SetSourceIdentity'])).map(c => `${c.type} ${c.text}`))
+      .toEqual(['added trust allows: sts:SetSourceIdentity', 'added allowed action: s3:DeleteObject']);
   });
 
   test('permissions: managed policies, attached and inline statements, wildcards flagged', () => {
@@ -232,6 +311,27 @@ describe('plain aws-cdk-lib stacks', () => {
   });
 });
 
+test('a nested stack is found by its asset hash without metadata, and a missing one is reported', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'access-map-nested-'));
+  try {
+    const app = new App({ outdir });
+    const parent = new Stack(app, 'Parent', { env: TEST_ENV });
+    new iam.Role(new NestedStack(parent, 'Child'), 'Admin', {
+      assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
+    });
+    const assembly = app.synth();
+    expect(AccessMap.fromAssembly(outdir).roles.map(r => [r.stack, r.waysIn[0].who])).toEqual([['Parent/ChildNestedStackChildNestedStackResourceC40294CA', `account ${CALLER_ACCOUNT}`]]);
+    for (const f of readdirSync(assembly.directory).filter(n => n.endsWith('.nested.template.json'))) rmSync(join(assembly.directory, f));
+    const map = AccessMap.fromAssembly(outdir);
+    expect(map.roles).toEqual([]);
+    expect(map.warnings).toEqual(['nested stack Parent/ChildNestedStackChildNestedStackResourceC40294CA: its template is not in the assembly, so its roles are not listed']);
+    expect(map.toMarkdown()).toContain('⚠ Not read: nested stack Parent/ChildNestedStackChildNestedStackResourceC40294CA');
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
 describe('this library\'s constructs', () => {
   test('IRSA on an imported cluster issuer, and a cross-account role with its caller conditions', () => {
     const stack = new Stack(new App(), 'Library', { env: TEST_ENV });
@@ -313,7 +413,7 @@ describe('diff', () => {
       '',
       '## Added (1)',
       '',
-      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme — broad: the subject repo:acme/* matches every repository of the owner',
+      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme — broad: the subject repo:acme/\\* matches every repository of the owner',
       '',
       '## Removed (1)',
       '',
@@ -338,7 +438,8 @@ describe('Mermaid diagram', () => {
     });
     new iam.Role(stack, 'Broad', { assumedBy: new iam.AnyPrincipal() });
     const diagram = AccessMap.fromStack(stack).toMermaid();
-    expect(diagram).toContain('class w1 broad');
+    // A principal ARN pattern with a wildcard account narrows nothing: both are broad.
+    expect(diagram).toContain('class w0,w1 broad');
     expect(await parseMermaid([diagram, 'flowchart LR\n  a["unterminated --> b'])).toEqual([null, expect.stringMatching(/Parse error/)]);
   });
 });

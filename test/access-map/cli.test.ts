@@ -46,6 +46,13 @@ test('several assemblies are combined, each stack prefixed with its directory', 
   expect(json.roles.map((r: any) => r.stack)).toEqual(['before/Delivery', 'after/Delivery']);
 });
 
+test('two assemblies with one directory name are told apart by their paths', () => {
+  const a = assembly(join('a', 'cdk.out'), GitHubSubject.branch('acme/api', 'main'));
+  const b = assembly(join('b', 'cdk.out'), GitHubSubject.branch('acme/web', 'main'));
+  const json = JSON.parse(run(['map', `${a}/`, b, '--format', 'json']).output);
+  expect(json.roles.map((r: any) => r.stack)).toEqual([`${a}/Delivery`, `${b}/Delivery`]);
+});
+
 test('--diff prints the access added and removed; --out writes a file', () => {
   const out = join(work, 'changes.md');
   expect(run(['map', '--diff', before, after, '--out', out])).toEqual({ code: 0, output: '' });
