@@ -133,13 +133,14 @@ export class AccessMap {
     const facts = new Map<string, Omit<AccessMapChange, 'type'>>();
     for (const role of this.roles) {
       const subject = `role ${role.stack}/${role.path} (${role.roleName})`;
-      const add = (text: string, broad?: string) => facts.set(`${role.stack}\u0000${role.path}\u0000${text}`, { subject, text, ...(broad ? { broad } : {}) });
+      const add = (text: string, broad?: string) => facts.set(`${role.stack}\u0000${role.path}\u0000${text}\u0000${broad ?? ''}`, { subject, text, ...(broad ? { broad } : {}) });
       for (const w of role.waysIn) {
         const conditions = w.conditions.length > 0 ? ` (${w.conditions.join('; ')})` : '';
-        add(`way in: ${w.who}${conditions}`, w.broad);
+        // The actions and the broad reason are part of the fact: a way in that gains
+        // sts:AssumeRole, or becomes broad, is a change.
+        add(`way in: ${w.who}${conditions}; allows ${w.actions.join(', ')}`, w.broad);
       }
       add(`session: up to ${role.sessionLimit}`);
-      for (const a of new Set(role.waysIn.flatMap(w => w.actions))) add(`trust allows: ${a}`);
       for (const p of role.permissions.managedPolicies) add(`managed policy: ${p}`);
       for (const a of role.permissions.allowedActions) add(`allowed action: ${a}`);
       for (const f of role.permissions.flags) add(`permissions: ${f}`);

@@ -78,7 +78,7 @@ function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
       else waysIn[same] = { ...waysIn[same], actions: [...new Set([...waysIn[same].actions, ...w.actions])] };
     }
   }
-  const sessionValue = p.MaxSessionDuration === undefined ? 3600 : ev.value(p.MaxSessionDuration);
+  const sessionValue = ev.value(p.MaxSessionDuration) ?? 3600;
   const session = typeof sessionValue === 'number' || (typeof sessionValue === 'string' && /^\d+$/.test(sessionValue)) ? Number(sessionValue) : undefined;
   return {
     stack: ev.loaded.stack,
@@ -188,6 +188,18 @@ function hasWildcard(cs: Condition[]): boolean {
   return cs.some(c => /Like/.test(c.operator) && c.values.some(v => /[*?]/.test(v)));
 }
 
+/**
+ * A value chosen at deploy time (`Fn::If`, a parameter, an import): it may be anything,
+ * or, with `AWS::NoValue`, remove the key. A reference to a resource of the template
+ * (`⟨trust anchor X⟩`) is not one of these.
+ */
+const CHOSEN = /⟨(value chosen by condition|parameter |import |Ref |Fn::|value from mapping)/;
+
+/** Whether the conditions may match more than their literal values: a pattern, or a value chosen at deploy time. */
+function uncertain(cs: Condition[]): boolean {
+  return hasWildcard(cs) || cs.some(c => c.values.some(v => CHOSEN.test(v)));
+}
+
 /** `o-1 or o-2`, or `like o-*` when a value is a pattern. */
 function valuesText(cs: Condition[]): string {
   return `${hasWildcard(cs) ? 'like ' : ''}${cs.flatMap(c => c.values).join(' or ')}`;
@@ -205,28 +217,34 @@ function awsWayIn(ev: Evaluator, s: Statement, value: string): AccessMapWayIn {
   const take = (cs: Condition[]) => { cs.forEach(c => consumed.add(c)); return cs; };
   const externalId = take(find(s, 'sts:ExternalId', NARROWING));
   const principalArn = take(find(s, 'aws:PrincipalArn', NARROWING));
-  const mfa = find(s, 'aws:MultiFactorAuthPresent', /^Bool$/).filter(c => c.values.includes('true'));
+  const mfa = find(s, 'aws:MultiFactorAuthPresent', /^Bool$/).filter(c => c.values.length > 0 && c.values.every(v => v === 'true'));
   const withText = [
     externalId.length > 0 ? `with ExternalId${hasWildcard(externalId) ? ` ${valuesText(externalId)}` : ''}` : '',
     principalArn.length > 0 ? `with principal ARN like ${principalArn.flatMap(c => c.values).join(' or ')}` : '',
   ].filter(Boolean).join(', ');
   const suffix = withText ? ` ${withText}` : '';
   // A pattern narrows only where it names the account: arn:aws:iam::*:role/* narrows nothing.
-  const arnNarrows = principalArn.length > 0 && principalArn.every(c => c.values.every(v => /^arn:[^:]+:(iam|sts)::\d{12}:/.test(v)));
-  const narrowed = (externalId.length > 0 && !hasWildcard(externalId)) || arnNarrows || mfa.length > 0;
+  const arnNarrows = principalArn.length > 0 && !uncertain(principalArn.filter(c => !/Like/.test(c.operator)))
+    && principalArn.every(c => c.values.every(v => /^arn:[^:]+:(iam|sts)::\d{12}:(role|user|assumed-role|federated-user)\/[^*?]/.test(v)));
+  const narrowed = (externalId.length > 0 && !uncertain(externalId)) || arnNarrows || mfa.length > 0;
 
   if (value === '*') {
     const org = take(find(s, 'aws:PrincipalOrgID', NARROWING));
     if (org.length > 0) {
       return way(AccessMapKind.ORGANIZATION, `anyone in organization ${valuesText(org)}${suffix}`, s, consumed,
-        hasWildcard(org) ? 'the organization id is a pattern' : undefined);
+        uncertain(org) ? 'the organization id is a pattern or only known at deploy time' : undefined);
     }
     const paths = take(find(s, 'aws:PrincipalOrgPaths', /^(ForAnyValue:)?(StringEquals|StringLike)$/));
-    if (paths.length > 0) return way(AccessMapKind.ORGANIZATION, `anyone in organization path ${valuesText(paths)}${suffix}`, s, consumed);
+    if (paths.length > 0) {
+      // A path pattern narrows only below a literal organization id: o-abc/* does, */ does not.
+      const open = uncertain(paths) && paths.some(c => c.values.some(v => !/^o-[a-z0-9]+\//.test(v)));
+      return way(AccessMapKind.ORGANIZATION, `anyone in organization path ${valuesText(paths)}${suffix}`, s, consumed,
+        open ? 'the organization path is a pattern or only known at deploy time' : undefined);
+    }
     const account = take(find(s, 'aws:PrincipalAccount', NARROWING));
     if (account.length > 0) {
       return way(AccessMapKind.AWS_ACCOUNT, `any principal of account ${valuesText(account)}${suffix}`, s, consumed,
-        narrowed && !hasWildcard(account) ? undefined : 'any principal of the account');
+        narrowed && !uncertain(account) ? undefined : 'any principal of the account');
     }
     return way(AccessMapKind.ANY_PRINCIPAL, `any AWS principal${suffix}`, s, consumed, arnNarrows ? undefined : 'any AWS principal of any account');
   }
@@ -271,10 +289,10 @@ function rolesAnywhere(s: Statement): AccessMapWayIn {
   const certificates = parts.length > 0 ? `certificates with ${parts.join(', ')}` : 'any certificate';
   const via = anchorNames.length > 0 ? `via trust anchor ${hasWildcard(anchors) ? 'like ' : ''}${anchorNames.join(' or ')}` : 'via any trust anchor';
   // An attribute pattern of only wildcards (`CN like *`) matches every certificate.
-  const anyCertificate = parts.length === 0 || attributes.every(c => /Like/.test(c.operator) && c.values.some(v => /^[*?]+$/.test(v)));
+  const anyCertificate = parts.length === 0 || attributes.every(c => (/Like/.test(c.operator) && c.values.some(v => /^[*?]+$/.test(v))) || uncertain([c]));
   const broad = anyCertificate ? 'any certificate the trust anchor accepts'
     : anchorNames.length === 0 ? 'no trust anchor named (aws:SourceArn)'
-      : hasWildcard(anchors) ? 'the trust anchor ARN is a pattern' : undefined;
+      : uncertain(anchors) ? 'the trust anchor ARN is a pattern or only known at deploy time' : undefined;
   return way(AccessMapKind.ROLES_ANYWHERE, `${certificates} ${via}`, s, consumed, broad);
 }
 
@@ -292,7 +310,9 @@ function podIdentity(ev: Evaluator, roleId: string, s: Statement): AccessMapWayI
   const tag = (name: string) => {
     const cs = find(s, `aws:RequestTag/${name}`, NARROWING);
     cs.forEach(c => consumed.add(c));
-    return cs.length === 0 ? [] : [valuesText(cs)];
+    // A tag that may be anything (`like *`, a value chosen at deploy time) names nothing.
+    if (cs.length === 0 || cs.some(c => (/Like/.test(c.operator) && c.values.some(v => /^[*?]+$/.test(v))) || c.values.some(v => CHOSEN.test(v)))) return [];
+    return [valuesText(cs)];
   };
   const namespaces = tag('kubernetes-namespace');
   const serviceAccounts = tag('kubernetes-service-account');
@@ -346,11 +366,12 @@ function cognito(s: Statement): AccessMapWayIn {
   amr.forEach(c => consumed.add(c));
   const amrValues = amr.flatMap(c => c.values);
   const poolText = pools.length > 0 ? `identity pool ${pools.flatMap(c => c.values).map(v => v.replace(/^⟨identity pool (.+)⟩$/, '$1')).join(' or ')}` : 'any identity pool';
-  const wildAmr = amrValues.some(v => /[*?]/.test(v) && v !== 'authenticated');
+  const wildAmr = uncertain(amr);
   const guests = amrValues.includes('unauthenticated') || wildAmr || amr.length === 0;
   const who = amrValues.includes('unauthenticated') ? 'unauthenticated (guest) identities'
-    : amrValues.includes('authenticated') && !wildAmr ? 'authenticated identities' : 'any identity, guests included';
-  const broad = pools.length === 0 || hasWildcard(pools) ? 'no single identity pool named (cognito-identity.amazonaws.com:aud)'
+    : guests ? 'any identity, guests included'
+      : amrValues.includes('authenticated') ? 'authenticated identities' : `identities signed in with ${amrValues.join(' or ')}`;
+  const broad = pools.length === 0 || uncertain(pools) ? 'no single identity pool named (cognito-identity.amazonaws.com:aud)'
     : guests ? 'anyone who can reach the identity pool, without signing in (if the pool allows guests)' : undefined;
   return way(AccessMapKind.COGNITO, `Cognito ${poolText}, ${who}`, s, consumed, broad);
 }
@@ -401,7 +422,7 @@ function oidc(s: Statement, provider: string): AccessMapWayIn[] {
     const scope = valueScope(key, value.replace(/⟨[^⟩]*⟩/g, '{token}'), like);
     const broad = scope === SubjectScope.UNSCOPED ? `the subject ${value} matches any ${github ? 'repository' : gitlab ? 'project' : eks ? 'namespace' : 'subject'}`
       : scope === SubjectScope.OWNER_WIDE ? `the subject ${value} matches every ${github ? 'repository of the owner' : gitlab ? 'project of the group' : 'service account of the namespace'}`
-        : scope === SubjectScope.UNRESOLVED ? `part of the subject ${value} is only known at deploy time` : undefined;
+        : scope === SubjectScope.UNRESOLVED || CHOSEN.test(value) ? `part of the subject ${value} is only known at deploy time` : undefined;
     // Under StringEquals a `*` is a plain character: the words must not read it as a pattern.
     const literal = !like && /[*?]/.test(value);
     const who = literal ? `${prefix}: subject ${value} (exactly, * and ? are not wildcards here)`
@@ -524,7 +545,8 @@ export function duration(seconds: number): string {
 
 function rolePermissions(ev: Evaluator, id: string, p: any): AccessMapPermissions {
   const resources: Record<string, any> = ev.loaded.template.Resources ?? {};
-  const documents: any[] = asList(p.Policies).map((x: any) => x?.PolicyDocument);
+  // An entry chosen at deploy time stays in as its marker, and is flagged.
+  const documents: any[] = asList(ev.value(p.Policies)).map((x: any) => (typeof x === 'string' ? x : x?.PolicyDocument));
   const managed: string[] = [];
   for (const raw of asList(p.ManagedPolicyArns)) {
     const local = raw?.Ref && resources[raw.Ref]?.Type === 'AWS::IAM::ManagedPolicy' ? raw.Ref : undefined;
@@ -562,8 +584,16 @@ function summarize(ev: Evaluator, managedPolicies: string[], documents: any[], p
     if (name.endsWith('(AWS managed)') && ADMIN_POLICIES.has(base)) flags.add(`${base}: administrator-level AWS managed policy`);
   }
   for (const raw of documents) {
-    const doc = typeof raw === 'string' ? parseJson(raw) : ev.value(raw);
+    const doc = typeof raw === 'string' ? parseJson(raw) ?? raw : ev.value(raw);
+    if (typeof doc === 'string') {
+      flags.add(`a policy only known at deploy time (${doc})`);
+      continue;
+    }
     for (const s of asList((doc as any)?.Statement)) {
+      if (typeof s === 'string') {
+        flags.add(`a statement only known at deploy time (${s})`);
+        continue;
+      }
       if (s?.Effect !== 'Allow') continue;
       const notAction = ev.strings(s.NotAction);
       if (notAction.length > 0) flags.add(`NotAction: every action except ${notAction.join(', ')}`);

@@ -16,7 +16,7 @@ const BROAD = '⚠';
 
 /** Text in Markdown: every character Markdown would read as markup escaped (`*` in `repo:acme/*` stays a star). */
 function escape(text: string): string {
-  return text.replace(/[\\`*_[\]|#]/g, c => `\\${c}`).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/[\\`*_[\]|#~]/g, c => `\\${c}`).replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A Markdown table cell: escaped, line breaks as `<br>`. */

@@ -196,6 +196,46 @@ describe('plain aws-cdk-lib stacks', () => {
     expect(map.toMarkdown()).toContain('| ⟨generated name of role AsText⟩<br>AsText | AWS service ec2.amazonaws.com | ⟨parameter Session⟩ |');
   });
 
+  test('values chosen at deploy time, whole-account patterns and MFA true-or-false do not narrow', () => {
+    const stack = new Stack(new App(), 'Chosen', { env: TEST_ENV });
+    new CfnCondition(stack, 'C', { expression: Fn.conditionEquals('a', 'b') });
+    const role = (id: string, statement: Record<string, unknown>, extra: Record<string, unknown> = {}) => new CfnResource(stack, id, {
+      type: 'AWS::IAM::Role',
+      properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }] }, ...extra },
+    });
+    const chosen = { 'Fn::If': ['C', 'o-abc', { Ref: 'AWS::NoValue' }] };
+    role('OrgChosen', { Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': chosen } } });
+    role('OrgPath', { Principal: { AWS: '*' }, Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*' } } });
+    role('Mfa', { Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Condition: { Bool: { 'aws:MultiFactorAuthPresent': ['true', 'false'] } } });
+    role('WholeAccountArn', { Principal: { AWS: '*' }, Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::999988887777:*' } } });
+    role('Pods', { Principal: { Service: 'pods.eks.amazonaws.com' }, Condition: { StringLike: { 'aws:RequestTag/kubernetes-namespace': '*', 'aws:RequestTag/kubernetes-service-account': '*' } } });
+    role('Social', {
+      Principal: { Federated: 'cognito-identity.amazonaws.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { 'StringEquals': { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'graph.facebook.com' } },
+    });
+    role('ChosenPolicy', { Principal: { Service: 'ec2.amazonaws.com' } }, {
+      MaxSessionDuration: { Ref: 'AWS::NoValue' },
+      Policies: [{ 'Fn::If': ['C', { PolicyName: 'x', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }, { Ref: 'AWS::NoValue' }] }],
+    });
+    const map = AccessMap.fromStack(stack);
+
+    const broad = (path: string) => roleAt(map, path).waysIn.map(w => [w.who, w.broad]);
+    expect(broad('OrgChosen')).toEqual([['anyone in organization ⟨value chosen by condition C⟩', 'the organization id is a pattern or only known at deploy time']]);
+    expect(broad('OrgPath')).toEqual([['anyone in organization path like *', 'the organization path is a pattern or only known at deploy time']]);
+    expect(broad('Mfa')).toEqual([['account 999988887777', 'any principal of the account that its own policies allow']]);
+    expect(broad('WholeAccountArn')).toEqual([['any AWS principal with principal ARN like arn:aws:iam::999988887777:*', 'any AWS principal of any account']]);
+    expect(broad('Pods')).toEqual([[
+      'EKS Pod Identity: any service account on any cluster of any account',
+      'the trust names no service account: any Pod Identity association on any cluster of any account may use the role',
+    ]]);
+    expect(broad('Social')).toEqual([['Cognito identity pool us-east-1:pool, identities signed in with graph.facebook.com', undefined]]);
+    expect(roleAt(map, 'ChosenPolicy')).toMatchObject({
+      sessionLimit: '1 h',
+      permissions: { flags: ['a policy only known at deploy time (⟨value chosen by condition C⟩)'] },
+    });
+  });
+
   test('Markdown escapes what it would otherwise read as markup', () => {
     const stack = new Stack(new App(), 'Escaping', { env: TEST_ENV });
     new iam.Role(stack, 'Role', {
@@ -227,7 +267,11 @@ describe('plain aws-cdk-lib stacks', () => {
       return AccessMap.fromStack(stack);
     };
     expect(AccessMap.diff(build(['s3:GetObject'], ['sts:TagSession']), build(['s3:GetObject', 's3:DeleteObject'], ['sts:TagSession', 'sts:SetSourceIdentity'])).map(c => `${c.type} ${c.text}`))
-      .toEqual(['added trust allows: sts:SetSourceIdentity', 'added allowed action: s3:DeleteObject']);
+      .toEqual([
+        `added way in: account ${CALLER_ACCOUNT} (with MFA); allows sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity`,
+        'added allowed action: s3:DeleteObject',
+        `removed way in: account ${CALLER_ACCOUNT} (with MFA); allows sts:AssumeRole, sts:TagSession`,
+      ]);
   });
 
   test('permissions: managed policies, attached and inline statements, wildcards flagged', () => {
@@ -403,21 +447,21 @@ describe('diff', () => {
       {
         type: AccessMapChangeType.ADDED,
         subject: 'role Delivery/Deploy (deploy)',
-        text: 'way in: GitHub Actions: every repository of acme',
+        text: 'way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity',
         broad: 'the subject repo:acme/* matches every repository of the owner',
       },
-      { type: AccessMapChangeType.REMOVED, subject: 'role Delivery/Deploy (deploy)', text: 'way in: GitHub Actions: acme/api, branch main' },
+      { type: AccessMapChangeType.REMOVED, subject: 'role Delivery/Deploy (deploy)', text: 'way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity' },
     ]);
     expect(AccessMap.diffToMarkdown(AccessMap.diff(before, after))).toBe([
       '# Access changes',
       '',
       '## Added (1)',
       '',
-      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme — broad: the subject repo:acme/\\* matches every repository of the owner',
+      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity — broad: the subject repo:acme/\\* matches every repository of the owner',
       '',
       '## Removed (1)',
       '',
-      '- **role Delivery/Deploy (deploy)**: way in: GitHub Actions: acme/api, branch main',
+      '- **role Delivery/Deploy (deploy)**: way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity',
       '',
     ].join('\n'));
   });

@@ -59,8 +59,8 @@ test('--diff prints the access added and removed; --out writes a file', () => {
   expect(readFileSync(out, 'utf8')).toBe(AccessMap.diffToMarkdown(AccessMap.diff(AccessMap.fromAssembly(before), AccessMap.fromAssembly(after))));
   const json = JSON.parse(run(['map', '--diff', before, after, '--format', 'json']).output);
   expect(json.changes.map((c: any) => `${c.type}: ${c.text}`)).toEqual([
-    'added: way in: GitHub Actions: every repository of acme',
-    'removed: way in: GitHub Actions: acme/api, branch main',
+    'added: way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity',
+    'removed: way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity',
   ]);
 });
 
