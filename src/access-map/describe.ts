@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Evaluator, isUnresolved } from './evaluate';
 import {
   AccessMapAssignment, AccessMapKind, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole, AccessMapWayIn,
@@ -507,7 +508,7 @@ const OPERATOR_WORDS: Record<string, string> = {
 export function describeCondition(c: Condition): string {
   const key = c.key.toLowerCase();
   if (key === 'aws:multifactorauthpresent' && c.operator === 'Bool' && c.values.every(v => v === 'true')) return 'with MFA';
-  if (key === 'aws:multifactorauthage' && /^NumericLessThan(Equals)?$/.test(c.operator)) return `MFA within the last ${duration(Number(c.values[0]))}`;
+  if (key === 'aws:multifactorauthage' && /^NumericLessThan(Equals)?$/.test(c.operator)) return `MFA within the last ${duration(c.values[0])}`;
   if (key === 'sts:sourceidentity' && c.operator === 'Null' && c.values.every(v => v === 'false')) return 'the caller must set a source identity';
   if (key === 'sts:externalid' && NARROWING.test(c.operator)) return 'with ExternalId';
   const set = /^(ForAnyValue|ForAllValues):(.+)$/.exec(c.operator);
@@ -535,12 +536,10 @@ function describeDeny(s: Statement): string {
   return `deny ${what} to ${who}${when.length > 0 ? ` when ${when.join(' and ')}` : ''}`;
 }
 
-/** `3600` reads `1 h`, `900` reads `15 min`. */
-export function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return 'an unknown time';
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
+/** `3600` reads `1 hour`, `900` reads `15 minutes` (aws-cdk-lib's own wording); a non-number, as is. */
+export function duration(seconds: number | string): string {
+  const n = Number(seconds);
+  return Number.isFinite(n) && n >= 0 ? Duration.seconds(n).toHumanString() : String(seconds);
 }
 
 function rolePermissions(ev: Evaluator, id: string, p: any): AccessMapPermissions {

@@ -91,7 +91,7 @@ export interface AccessMapRole {
    * @default - only known at deploy time: see `sessionLimit`
    */
   readonly maxSessionDuration?: number;
-  /** The longest session in words: `1 h`, or a `⟨...⟩` marker when only known at deploy time. */
+  /** The longest session in words: `1 hour`, or a `⟨...⟩` marker when only known at deploy time. */
   readonly sessionLimit: string;
   /** Every way into the role, one per trusted principal and subject. */
   readonly waysIn: AccessMapWayIn[];

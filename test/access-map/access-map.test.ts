@@ -5,13 +5,13 @@ import { App, CfnCondition, CfnJson, CfnParameter, CfnResource, Duration, Fn, Ne
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
-import { parseMermaid } from './mermaid';
 import {
   AccessMap, AccessMapChangeType, AccessMapKind, AccessMapRole, AccountAssignments, AssignmentTarget,
   CrossAccountRole, GitHubActionsRole, GitHubOidcProvider,
   GitHubSubject, IdentityCenterInstance, IdentityCenterPrincipal, IrsaCluster, IrsaRole, PermissionSet,
 } from '../../src';
 import { CALLER_ACCOUNT, TEST_ACCOUNT, TEST_ENV, TEST_ORG } from '../support/env';
+import { parseMermaid } from '../support/mermaid';
 
 function roleAt(map: AccessMap, path: string): AccessMapRole {
   const role = map.roles.find(r => r.path === path);
@@ -231,7 +231,7 @@ describe('plain aws-cdk-lib stacks', () => {
     ]]);
     expect(broad('Social')).toEqual([['Cognito identity pool us-east-1:pool, identities signed in with graph.facebook.com', undefined]]);
     expect(roleAt(map, 'ChosenPolicy')).toMatchObject({
-      sessionLimit: '1 h',
+      sessionLimit: '1 hour',
       permissions: { flags: ['a policy only known at deploy time (⟨value chosen by condition C⟩)'] },
     });
   });
@@ -243,7 +243,7 @@ describe('plain aws-cdk-lib stacks', () => {
       assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CALLER_ACCOUNT}:role/ci-*` } }),
     });
     expect(AccessMap.fromStack(stack).toMarkdown())
-      .toContain(`| under\\_score<br>Role | account ${CALLER_ACCOUNT} with principal ARN like arn:aws:iam::${CALLER_ACCOUNT}:role/ci-\\* | 1 h |`);
+      .toContain(`| under\\_score<br>Role | account ${CALLER_ACCOUNT} with principal ARN like arn:aws:iam::${CALLER_ACCOUNT}:role/ci-\\* | 1 hour |`);
   });
 
   test('policies attached by RolePolicy and by literal role name count', () => {

@@ -78,6 +78,6 @@ test('as a command: exit code 0 with the map, 2 with the reason on a missing ass
     }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
   });
   const [ok, missing] = await Promise.all([command(['map', before]), command(['map', join(work, 'nothing-here')])]);
-  expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('| deploy<br>Deploy | GitHub Actions: acme/api, branch main | 1 h |') });
+  expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('| deploy<br>Deploy | GitHub Actions: acme/api, branch main | 1 hour |') });
   expect(missing).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^cdk-access-patterns: .*nothing-here is not a cloud assembly \(no manifest.json\)/) });
 });

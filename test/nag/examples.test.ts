@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AccessMap } from '../../src';
-import { parseMermaid } from '../access-map/mermaid';
+import { parseMermaid } from '../support/mermaid';
 
 /**
  * Every example app passes the pack. The apps register AccessPatternsChecks (and
