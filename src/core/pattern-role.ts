@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { ErrorSite, fail } from './errors';
 import { PatternRoleProps } from './pattern-role-props.generated';
+import { validateMaxTrustPolicySize } from './quotas';
 import { TrustPolicy } from './trust-policy';
 import { validateDuration, validateIamName, validateIamPath, validateLength } from './validation';
 
@@ -47,6 +48,7 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
     fail(site, 'maxTrustPolicySize', `${props.maxTrustPolicySize} is not a positive whole number`,
       'give the trust policy quota of the target accounts in characters, e.g. 4096');
   }
+  validateMaxTrustPolicySize(site, props.maxTrustPolicySize);
   // Every RoleProps field goes to iam.Role, including fields that future aws-cdk-lib
   // versions add (PatternRoleProps is generated from RoleProps); the fields PatternRoleProps
   // omits are stripped, since pattern props may reuse their names (CrossAccountRole's

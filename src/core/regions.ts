@@ -29,3 +29,31 @@ export function partitionOfRegion(region: string): string | undefined {
 export function knownPartitionOf(scope: IConstruct): string | undefined {
   return partitionOfRegion(Stack.of(scope).region);
 }
+
+/** Region code prefixes of the partitions other than `aws`, most specific first. */
+const PARTITION_PREFIXES: Array<[RegExp, string]> = [
+  [/^cn-/, 'aws-cn'], [/^us-gov-/, 'aws-us-gov'], [/^us-isob-/, 'aws-iso-b'], [/^us-isof-/, 'aws-iso-f'],
+  [/^us-iso-/, 'aws-iso'], [/^eu-isoe-/, 'aws-iso-e'], [/^eusc-/, 'aws-eusc'],
+];
+
+/**
+ * The partition of `scope`'s stack from the shape of its region code alone, without
+ * loading aws-cdk-lib's region table: for checks that run once per role. Undefined for a
+ * token or a region code of no known shape.
+ */
+export function partitionFromRegionCode(scope: IConstruct): string | undefined {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region) || !REGION.test(region)) return undefined;
+  for (const [prefix, partition] of PARTITION_PREFIXES) if (prefix.test(region)) return partition;
+  return /^(af|ap|ca|eu|il|me|mx|sa|us)-/.test(region) ? 'aws' : undefined;
+}
+
+/** The stack's account and partition, where synthesis knows them: what the trust scope reads a statement against. */
+export function scopeContextOf(scope: IConstruct): { account?: string; partition?: string } {
+  const account = Stack.of(scope).account;
+  const partition = partitionFromRegionCode(scope);
+  return {
+    ...(Token.isUnresolved(account) ? {} : { account }),
+    ...(partition ? { partition } : {}),
+  };
+}

@@ -1,12 +1,15 @@
 import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { Comparison, hasWildcard, MULTI_VALUED_KEYS } from './comparison';
+import { Comparison, MULTI_VALUED_KEYS } from './comparison';
 import { ErrorSite, fail } from './errors';
-import { estimatePolicyLength } from './policy-size';
-import { DEFAULT_MAX_TRUST_POLICY_SIZE, DEFAULT_TRUST_POLICY_QUOTA } from './quotas';
-import { knownPartitionOf } from './regions';
+import { estimatePolicyLength, templateResourceLookup } from './policy-size';
+import { DEFAULT_MAX_TRUST_POLICY_SIZE, DEFAULT_TRUST_POLICY_QUOTA, validateMaxTrustPolicySize } from './quotas';
+import { knownPartitionOf, scopeContextOf } from './regions';
+import { hasLiteralWildcard } from './token-text';
 import { TrustCondition } from './trust-condition';
+import { ResolvedValueReader, readTrustPolicy } from './trust-reader';
+import { Breadth, ScopeCheck, statementScope } from './trust-scope';
 import { quote } from './validation';
 
 /** Options for a {@link TrustPolicy}. */
@@ -21,14 +24,28 @@ export interface TrustPolicyProps {
   /**
    * The largest trust policy, in characters without whitespace, that synthesis accepts.
    *
-   * IAM's default quota is 2,048 characters; it can be raised per account (4,096 is
-   * the documented maximum). Above 2,048 synthesis leaves a warning; above this
-   * value it fails.
+   * IAM's default quota is 2,048 characters; it can be raised per account (to 8,192 at
+   * most). Above 2,048 synthesis leaves a warning; above this value it fails; a value
+   * above 8,192 is refused.
    *
    * @default 4096
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
    */
   readonly maxSize?: number;
+
+  /**
+   * Accept ways in that reach every workload of one pinned tenant: every repository of a
+   * GitHub owner, every principal of another account, any certificate of a trust anchor,
+   * any service account of a namespace.
+   *
+   * At synthesis every statement is read as IAM will evaluate it, and a way in wider than
+   * one workload of one tenant is refused unless it is accepted here (a pattern's own
+   * opt-in, such as `GitHubSubject.allRepositories`, accepts it for that pattern). A way in
+   * that does not pin the tenant at all, or that IAM refuses, is always refused.
+   *
+   * @default false
+   */
+  readonly allowOwnerWide?: boolean;
 }
 
 /** One statement of a {@link TrustPolicy}. */
@@ -147,6 +164,9 @@ export class TrustPolicy {
   public readonly maxSize: number;
 
   private readonly site: ErrorSite;
+  private readonly allowOwnerWide: boolean;
+  private readonly ownerWideChecks = new Set<string>();
+  private readonly propsByCheck = new Map<string, string>();
   private readonly statements: TrustStatement[] = [];
   private readonly conditionJson = new Map<string, { json: CfnJson; block: Record<string, unknown> }>();
   private rendered = false;
@@ -156,9 +176,11 @@ export class TrustPolicy {
     this.role = role;
     this.site = { kind: props.kind ?? 'Role', path: role.node.path };
     this.maxSize = props.maxSize ?? DEFAULT_MAX_TRUST_POLICY_SIZE;
+    this.allowOwnerWide = props.allowOwnerWide ?? false;
     if (!Number.isInteger(this.maxSize) || this.maxSize < 1) {
       fail(this.site, 'maxTrustPolicySize', `${this.maxSize} is not a positive whole number`, 'give the trust policy quota of the target accounts, e.g. 4096');
     }
+    validateMaxTrustPolicySize(this.site, this.maxSize);
     if (!role.assumeRolePolicy) {
       fail(this.site, 'assumedBy', 'the role has no assume-role policy', 'create the role with assumedBy: TrustPolicy.deferred()');
     }
@@ -193,6 +215,25 @@ export class TrustPolicy {
   public toStatementsJson(): any[] {
     const stack = Stack.of(this.role);
     return this.renderStatements().map(s => stack.resolve(s.statement.toStatementJson()));
+  }
+
+  /**
+   * Accepts owner-wide ways in of one kind of check (a `ScopeCheck` value, e.g. `subject`),
+   * because the pattern's props opted in to them.
+   *
+   * @internal
+   */
+  public _acceptOwnerWide(check: string): void {
+    this.ownerWideChecks.add(check);
+  }
+
+  /**
+   * Names the prop that sets what a kind of check reads, for error messages (`subject` -> `subjects`).
+   *
+   * @internal
+   */
+  public _nameProp(check: string, prop: string): void {
+    this.propsByCheck.set(check, prop);
   }
 
   /** @internal */
@@ -237,6 +278,30 @@ export class TrustPolicy {
           'give the key one value');
       }
     }
+  }
+
+  /**
+   * Reads the rendered statements as IAM will evaluate them, with the one definition of a
+   * narrow trust (`trust-scope.ts`), and refuses any way in wider than the props say: one
+   * that does not pin its tenant, that IAM refuses or that never holds, and an owner-wide
+   * one nobody opted in to. Values only known at deploy time are not refused here.
+   */
+  private scopeErrors(resolved: unknown, cfnJson: (logicalId: string) => unknown): string[] {
+    const ctx = scopeContextOf(this.role);
+    const reader = new ResolvedValueReader({ ...ctx, cfnJson });
+    const errors: string[] = [];
+    for (const statement of readTrustPolicy(reader, resolved)) {
+      const scope = statementScope(statement, ctx);
+      const reasons = [...scope.problems, ...scope.ways.filter(w => w.assumes).flatMap(w => w.reasons)];
+      for (const r of reasons) {
+        if (r.advisory || r.breadth === Breadth.NARROW || r.breadth === Breadth.UNRESOLVED) continue;
+        if (r.breadth === Breadth.OWNER_WIDE && (this.allowOwnerWide || this.ownerWideChecks.has(r.check))) continue;
+        const prop = this.propsByCheck.get(r.check) ?? DEFAULT_PROPS[r.check] ?? 'conditions';
+        const optIn = r.breadth === Breadth.OWNER_WIDE ? ' (or opt in to the whole tenant with the pattern\'s named opt-in)' : '';
+        errors.push(`Invalid ${this.site.kind} '${this.site.path}' prop '${prop}': ${r.text}; ${r.fix}${optIn}.`);
+      }
+    }
+    return [...new Set(errors)];
   }
 
   private render(): void {
@@ -304,10 +369,13 @@ export class TrustPolicy {
     // within both limits is within them in every partition. Only a longer one is measured
     // again with the stack's partition: finding it loads aws-cdk-lib's region table,
     // which costs more than synthesizing a hundred roles.
-    let size = estimatePolicyLength(resolved, lookup);
+    const resources = templateResourceLookup(stack);
+    let size = estimatePolicyLength(resolved, lookup, undefined, resources);
     if (size.length > Math.min(this.maxSize, DEFAULT_TRUST_POLICY_QUOTA)) {
-      size = estimatePolicyLength(resolved, lookup, knownPartitionOf(this.role));
+      size = estimatePolicyLength(resolved, lookup, knownPartitionOf(this.role), resources);
     }
+    const scopeErrors = this.scopeErrors(resolved, lookup);
+    if (scopeErrors.length > 0) return scopeErrors;
     const approx = size.estimated ? 'about ' : '';
     if (size.length > this.maxSize) {
       return [`Invalid ${this.site.kind} '${this.site.path}': the trust policy is ${approx}${size.length} characters, over the maximum of ${this.maxSize}; ` +
@@ -324,6 +392,15 @@ export class TrustPolicy {
 }
 
 type ConditionObject = Record<string, Record<string, unknown>>;
+
+/** The prop a check's values come from when the pattern names none: the trust builder's own words. */
+const DEFAULT_PROPS: Record<string, string> = {
+  [ScopeCheck.AUDIENCE]: 'audience',
+  [ScopeCheck.SUBJECT]: 'subjects',
+  [ScopeCheck.ACCOUNT]: 'principals',
+  [ScopeCheck.ANY_PRINCIPAL]: 'principals',
+  [ScopeCheck.PRINCIPAL_FORM]: 'principals',
+};
 
 
 /** Short, stable ids for condition operators (used in CfnJson construct ids). */
@@ -363,11 +440,18 @@ function conditionAlternatives(conditions: TrustCondition[]): ConditionObject[] 
   return results;
 }
 
-/** The operator(s) a group renders to, with the values each one gets. */
+/**
+ * The operator(s) a group renders to, with the values each one gets.
+ *
+ * A value is a pattern when its literal text has `*` or `?`, tokens included:
+ * `repo:${repository}:*` matches every ref of the repository the token resolves to, so it
+ * renders under `StringLike`; the token's own value is never read as a pattern.
+ */
 function operatorOptions(comparison: Comparison, values: string[]): Array<[string, unknown[]]> {
+  const isPattern = hasLiteralWildcard;
   const split = (exactOp: string, likeOp: string): Array<[string, unknown[]]> => {
-    const exact = values.filter(v => Token.isUnresolved(v) || !hasWildcard(v));
-    const like = values.filter(v => !Token.isUnresolved(v) && hasWildcard(v));
+    const exact = values.filter(v => !isPattern(v));
+    const like = values.filter(isPattern);
     const out: Array<[string, unknown[]]> = [];
     if (exact.length > 0) out.push([exactOp, exact]);
     if (like.length > 0) out.push([likeOp, like]);

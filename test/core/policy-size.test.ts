@@ -39,7 +39,7 @@ describe('estimatePolicyLength', () => {
     trust.addStatement({
       principals: [new iam.FederatedPrincipal('arn:aws:iam::222222222222:oidc-provider/oidc.eks')],
       actions: ['sts:AssumeRoleWithWebIdentity'],
-      conditions: [TrustCondition.stringMatches(`${issuer}:sub`, subjects)],
+      conditions: [TrustCondition.stringEquals(`${issuer}:aud`, ['sts.amazonaws.com']), TrustCondition.stringMatches(`${issuer}:sub`, subjects)],
     });
     Annotations.fromStack(stack).hasWarning('/S/Role', Match.stringLikeRegexp("The trust policy is about \\d+ characters, over IAM's default quota"));
   });

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TrustCondition, TrustPolicy } from '../../src';
@@ -10,6 +10,7 @@ import { templateOf } from '../support/template';
 const PROVIDER = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
 const SUB = 'token.actions.githubusercontent.com:sub';
 const AUD = 'token.actions.githubusercontent.com:aud';
+const EKS_PROVIDER = 'arn:aws:iam::222222222222:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
 function roleWithTrust(): { stack: Stack; role: iam.Role; trust: TrustPolicy } {
   const stack = new Stack(new App(), 'S', { env: TEST_ENV });
@@ -69,16 +70,16 @@ describe('TrustPolicy', () => {
       ],
     });
     trust.addStatement({
-      principals: [new iam.ServicePrincipal('rolesanywhere.amazonaws.com')],
+      principals: [new iam.AccountPrincipal('222222222222')],
       actions: ['sts:AssumeRole'],
-      conditions: [TrustCondition.arnMatches('aws:SourceArn', ['arn:aws:rolesanywhere:us-east-1:222222222222:trust-anchor/*'])],
+      conditions: [TrustCondition.arnMatches('aws:PrincipalArn', ['arn:aws:iam::222222222222:role/deploy/*'])],
     });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
           { Condition: { StringEquals: { 'aws:PrincipalTag/x509Subject/CN': '*.example.com' }, ArnEquals: { 'aws:SourceArn': Match.anyValue() } } },
-          { Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:rolesanywhere:us-east-1:222222222222:trust-anchor/*' } } },
+          { Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/deploy/*' } } },
         ],
       },
     });
@@ -88,7 +89,7 @@ describe('TrustPolicy', () => {
     const { stack, trust } = roleWithTrust();
     const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
     trust.addStatement({
-      principals: [new iam.FederatedPrincipal(PROVIDER)],
+      principals: [new iam.FederatedPrincipal(EKS_PROVIDER)],
       actions: ['sts:AssumeRoleWithWebIdentity'],
       conditions: [
         TrustCondition.stringEquals(`${issuer}:aud`, ['sts.amazonaws.com']),
@@ -102,6 +103,41 @@ describe('TrustPolicy', () => {
         Statement: [{ Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp('RoleTrustConditions0StringEquals'), 'Value'] } } }],
       },
     });
+  });
+
+  test('a value with tokens is a pattern when its literal text has * or ?; a token\'s own value never is', async () => {
+    // GIVEN values that are only known at deploy time, alone or inside literal text
+    const { stack, role, trust } = roleWithTrust();
+    const repo = new CfnParameter(stack, 'Repo').valueAsString;
+    const whole = new CfnParameter(stack, 'Whole').valueAsString;
+    // WHEN
+    oidcStatement(trust, [`repo:${repo}:*`, `repo:${repo}:ref:refs/heads/ma?n`, `repo:${repo}:pull_request`, whole]);
+    trust.addStatement({
+      principals: [new iam.AccountPrincipal('222222222222')],
+      actions: ['sts:AssumeRole'],
+      conditions: [TrustCondition.arnMatches('aws:PrincipalArn', [
+        `arn:${Aws.PARTITION}:iam::222222222222:role/deploy/*`,
+        `arn:${Aws.PARTITION}:iam::222222222222:role/abc`,
+      ])],
+    });
+    // THEN the literal wildcards put their values under StringLike / ArnLike
+    const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+    const statements = templateOf(stack).Resources[Object.keys(templateOf(stack).Resources).find(k => k.startsWith('Role'))!].Properties.AssumeRolePolicyDocument.Statement;
+    expect(statements.map((x: any) => x.Condition)).toEqual([
+      { StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: [join('repo:', { Ref: 'Repo' }, ':pull_request'), { Ref: 'Whole' }] } },
+      { StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: [join('repo:', { Ref: 'Repo' }, ':*'), join('repo:', { Ref: 'Repo' }, ':ref:refs/heads/ma?n')] } },
+      { ArnEquals: { 'aws:PrincipalArn': join('arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/abc') } },
+      { ArnLike: { 'aws:PrincipalArn': join('arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/deploy/*') } },
+    ]);
+    // AND the pattern matches every job of the repository the token resolves to, and nothing else
+    const token = (sub: string) => webIdentity(PROVIDER, { [AUD]: 'sts.amazonaws.com', [SUB]: sub });
+    const values = { Repo: 'acme/api', Whole: 'repo:acme/*' };
+    expect(await simulate(stack, role, token('repo:acme/api:environment:prod'), values)).toBe('Allowed');
+    expect(await simulate(stack, role, token('repo:acme/api:ref:refs/heads/main'), values)).toBe('Allowed');
+    expect(await simulate(stack, role, token('repo:acme/web:environment:prod'), values)).toBe('Denied');
+    // a token whose value holds * is compared exactly
+    expect(await simulate(stack, role, token('repo:acme/*'), values)).toBe('Allowed');
+    expect(await simulate(stack, role, token('repo:acme/web:pull_request'), values)).toBe('Denied');
   });
 
   test('a multi-valued key takes ForAnyValue:StringLike', () => {
@@ -132,9 +168,9 @@ describe('TrustPolicy', () => {
     const { stack, trust } = roleWithTrust();
     const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
     const statement = trust.addStatement({
-      principals: [new iam.FederatedPrincipal(PROVIDER)],
+      principals: [new iam.FederatedPrincipal(EKS_PROVIDER)],
       actions: ['sts:AssumeRoleWithWebIdentity'],
-      conditions: [TrustCondition.stringEquals(`${issuer}:aud`, ['sts.amazonaws.com'])],
+      conditions: [TrustCondition.stringEquals(`${issuer}:aud`, ['sts.amazonaws.com']), TrustCondition.stringEquals(`${issuer}:sub`, ['system:serviceaccount:ns:sa'])],
     });
     trust.toStatementsJson();
     // WHEN a condition is added afterwards
