@@ -23,24 +23,31 @@ const RULES: RuleSpec[] = [
   {
     rule: rules.TrustWebIdentityAudience,
     level: ERROR,
-    info: 'The role trusts web identities (OIDC or Cognito) without a StringEquals condition on the token audience (<issuer>:aud).',
-    explanation: 'Without the audience any token of the issuer, minted for any client, is accepted. Require the audience the caller requests, '
-      + 'e.g. sts.amazonaws.com for GitHub Actions and EKS, the identity pool id for Cognito.',
+    info: 'The role trusts web identities (OIDC, a built-in provider or Cognito) without an exact token audience (<issuer>:aud, the app id, or the identity pool id).',
+    explanation: 'Without an exact audience any token of the issuer, minted for any client, is accepted. Require the audience the caller requests, '
+      + 'e.g. sts.amazonaws.com for GitHub Actions and EKS, the identity pool id for Cognito. "*" and patterns do not count; StringLike without a wildcard does.',
+  },
+  {
+    rule: rules.TrustWebIdentityAudienceByProvider,
+    level: WARN,
+    info: 'The role trusts an OIDC provider of the same stack without an audience condition: only the provider\'s client id list checks the audience.',
+    explanation: 'STS accepts a token whose audience is any of the provider\'s client ids. The role is as narrow as that list today, '
+      + 'but a client id added to the provider later widens it too. Add StringEquals <issuer>:aud.',
   },
   {
     rule: rules.TrustWebIdentitySubject,
     level: ERROR,
-    info: 'The role trusts an OIDC provider without a token subject (<issuer>:sub) condition, with "*", or with a wildcard before the repository, project or service-account name.',
-    explanation: 'Scope OIDC trust to exact subjects: a repository and branch or environment (GitHub, GitLab), a namespace and service account (EKS). '
-      + 'A missing subject, "*" or "repo:*/api:*" lets every workload the issuer serves (every GitHub repository in the world) assume the role. '
-      + 'An Unresolved finding means a part only known at deploy time decides the scope: check the deployed value, then acknowledge the finding.',
+    info: 'The role trusts web identities without pinning the tenant: no subject, "*", a wildcard in the owner, group, organization or namespace, a subject whose first claim others can reproduce, or a Cognito trust without amr.',
+    explanation: 'A trust is narrow only when the claim that names the tenant (GitHub owner and repository, GitLab group, Terraform Cloud or Buildkite organization, EKS namespace) '
+      + 'is pinned without wildcards as the first claim of the subject. A custom GitHub subject that starts with environment:, ref: or job_workflow_ref: can be reproduced by any repository admin '
+      + '(OIDC subject customization). An Unresolved finding means a part only known at deploy time decides the scope: check the deployed value, then acknowledge the finding.',
   },
   {
     rule: rules.TrustWebIdentitySubjectOwnerWide,
     level: WARN,
-    info: 'The role trusts every repository of an owner, project of a group, or service account of a namespace.',
-    explanation: 'repo:acme/*, project_path:acme/* or system:serviceaccount:team-a:* hand the role to any repository, project or service account created there later. '
-      + 'List the repositories or service accounts, or acknowledge the finding when the whole owner is meant.',
+    info: 'The role trusts every workload of one tenant: every repository of an owner, project of a group, service account of a namespace, workspace of an organization, or Cognito guests.',
+    explanation: 'repo:acme/*, repository_owner:acme, repo:acme@*/*, project_path:acme/* or system:serviceaccount:team-a:* hand the role to anything created there later; '
+      + 'repo:acme@*/* also matches whoever holds the name acme after a rename. List the workloads, or acknowledge the finding when the whole tenant is meant.',
   },
   {
     rule: rules.TrustNoSetOperatorOnSingleValuedKey,
@@ -52,7 +59,7 @@ const RULES: RuleSpec[] = [
   {
     rule: rules.TrustAnyPrincipalScoped,
     level: ERROR,
-    info: 'The role trusts any principal ("*") without an organization, account or ARN condition.',
+    info: 'The role trusts any principal ("*" or NotPrincipal) without an exact organization, account or ARN condition, or a principal only known at deploy time.',
     explanation: 'A "*" principal in a trust policy is only safe together with aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount or aws:SourceArn.',
   },
   {
@@ -65,7 +72,7 @@ const RULES: RuleSpec[] = [
   {
     rule: rules.TrustRolesAnywhereSourceArn,
     level: ERROR,
-    info: 'The role trusts IAM Roles Anywhere without pinning its trust anchors with aws:SourceArn.',
+    info: 'The role trusts IAM Roles Anywhere without pinning its trust anchors with exact aws:SourceArn values.',
     explanation: 'Without aws:SourceArn a certificate issued by any trust anchor in the account can reach the role. Add ArnEquals aws:SourceArn with the trust anchor ARNs.',
   },
   {
@@ -80,6 +87,20 @@ const RULES: RuleSpec[] = [
     level: ERROR,
     info: 'The role trusts a SAML provider without a StringEquals condition on SAML:aud.',
     explanation: 'Require the AWS sign-in endpoint of the partition (e.g. https://signin.aws.amazon.com/saml) as the SAML assertion audience.',
+  },
+  {
+    rule: rules.TrustStatementWellFormed,
+    level: ERROR,
+    info: 'The trust statement has a condition or principal IAM refuses or never evaluates as meant.',
+    explanation: 'An operator without its colon (ForAllValuesStringEquals), a condition key with a scheme (https://...:sub), a wildcard inside a principal ARN, '
+      + 'a principal of another partition, or a condition that can never hold (a principal ARN of another account than the trusted one, a cluster of another account than aws:SourceAccount) '
+      + 'makes the trust undeployable or never true. The finding names the fix.',
+  },
+  {
+    rule: rules.TrustActionsNamed,
+    level: WARN,
+    info: 'The trust statement allows STS actions by pattern or NotAction.',
+    explanation: 'Name the STS actions the principal needs (sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:TagSession ...): a pattern or NotAction also allows session tags and source identities nobody reviewed.',
   },
   {
     rule: rules.NoIamUserAccessKeys,

@@ -1,47 +1,28 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { findResource, onReset, resolvedProperty } from './stack-index';
+import { scopeContextOf } from '../core/regions';
+import { ReadStatement, ResolvedValueReader, deployTime, readTrustPolicy } from '../core/trust-reader';
+import { ScopeCheck, ScopeContext, ScopeReason, StatementScope, statementScope } from '../core/trust-scope';
 
-/** A trust policy statement in a normalized shape, as the nag rules read it. */
-export interface NormalizedStatement {
-  readonly effect: string;
-  /** Principal values per type (`AWS`, `Service`, `Federated`, `CanonicalUser`), or `*`. */
-  readonly principals: Record<string, string[]>;
-  /** Whether the statement names `"Principal": "*"`. */
-  readonly anyPrincipal: boolean;
-  readonly actions: string[];
-  /** operator -> key -> values; unknown parts of keys and values are rendered as markers (see `hasToken`). */
-  readonly conditions: Record<string, Record<string, string[]>>;
-  /**
-   * Condition blocks whose content is only known at deploy time: an operator whose block
-   * is an intrinsic other than a readable `CfnJson`, or `Condition` when the whole
-   * condition object is one. A rule that finds no satisfying condition in such a
-   * statement reports `Unresolved::<block>` instead of guessing.
-   */
-  readonly unresolved: string[];
-}
-
-/** A role's trust policy: the resolved document and its normalized statements. */
+/** A role's trust policy: the resolved document, its statements as read, and what each lets in. */
 export interface TrustPolicyView {
   /** The document after `Stack.resolve` (intrinsics kept). */
   readonly document: unknown;
-  readonly statements: NormalizedStatement[];
+  readonly statements: ReadStatement[];
+  readonly scopes: StatementScope[];
 }
 
-/** Stands in for a value only known at deploy time. */
-export const TOKEN = '{token}';
-
-/** Whether a flattened value contains a part only known at deploy time. */
-export function hasToken(value: string): boolean {
-  return /\{(token|AWS::[A-Za-z]+)\}/.test(value);
-}
+/** Stands in for a value only known at deploy time that the reader could not name. */
+export const TOKEN = deployTime('token');
 
 let views = new WeakMap<CfnResource, TrustPolicyView | null>();
 onReset(() => { views = new WeakMap(); });
 
 /**
- * Reads the trust policy of an `AWS::IAM::Role` (an L1 or a plain `CfnResource`), with
- * intrinsics flattened to strings and condition blocks kept in `CfnJson` custom
- * resources opened up. Returns undefined for any other resource.
+ * Reads the trust policy of an `AWS::IAM::Role` (an L1 or a plain `CfnResource`) with the
+ * shared trust reader (`core/trust-reader.ts`), and asks the one definition of a narrow
+ * trust (`core/trust-scope.ts`) what each statement lets in. Returns undefined for any
+ * other resource.
  */
 export function trustPolicyOf(node: CfnResource): TrustPolicyView | undefined {
   if (node.cfnResourceType !== 'AWS::IAM::Role') return undefined;
@@ -51,77 +32,78 @@ export function trustPolicyOf(node: CfnResource): TrustPolicyView | undefined {
     if (!doc || typeof doc !== 'object') {
       view = null;
     } else {
-      const raw = (doc as any).Statement;
-      const list: any[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
-      view = { document: doc, statements: list.map(s => normalize(node, s)) };
+      const reader = readerOf(node);
+      const statements = readTrustPolicy(reader, doc);
+      const ctx = scopeContext(node);
+      view = { document: doc, statements, scopes: statements.map(s => statementScope(s, ctx)) };
     }
     views.set(node, view);
   }
   return view ?? undefined;
 }
 
-/** The normalized trust statements of a role; an empty list for any other resource. */
-export function trustStatements(node: CfnResource): NormalizedStatement[] {
+/** The stack's account and partition, where synthesis knows them. */
+export function scopeContext(node: CfnResource): ScopeContext {
+  return scopeContextOf(node);
+}
+
+/** The statements of a role's trust policy, as read; an empty list for any other resource. */
+export function trustStatements(node: CfnResource): ReadStatement[] {
   return trustPolicyOf(node)?.statements ?? [];
 }
 
-function normalize(node: CfnResource, s: any): NormalizedStatement {
-  const principals: Record<string, string[]> = {};
-  let anyPrincipal = false;
-  if (s.Principal === '*') {
-    anyPrincipal = true;
-  } else if (s.Principal && typeof s.Principal === 'object') {
-    for (const [type, value] of Object.entries(s.Principal)) {
-      const values = toStrings(node, value);
-      principals[type] = values;
-      if (values.includes('*')) anyPrincipal = true;
-    }
-  }
-  const conditions: Record<string, Record<string, string[]>> = {};
-  const unresolved: string[] = [];
-  const rawConditions = s.Condition && typeof s.Condition === 'object' ? s.Condition : {};
-  if (isIntrinsic(rawConditions)) {
-    unresolved.push('Condition');
-  } else {
-    for (const [operator, block] of Object.entries(rawConditions)) {
-      const opened = openBlock(node, block);
-      if (!opened) {
-        unresolved.push(operator);
-        continue;
-      }
-      const out: Record<string, string[]> = {};
-      for (const [key, value] of Object.entries(opened)) out[key] = toStrings(node, value);
-      conditions[operator] = out;
-    }
-  }
-  return {
-    effect: String(s.Effect ?? 'Allow'),
-    principals,
-    anyPrincipal,
-    actions: toStrings(node, s.Action),
-    conditions,
-    unresolved,
-  };
+/** What each statement of a role's trust policy lets in; an empty list for any other resource. */
+export function trustScopes(node: CfnResource): StatementScope[] {
+  return trustPolicyOf(node)?.scopes ?? [];
 }
 
-function isIntrinsic(value: unknown): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+/**
+ * The findings of one check over a role's trust: the reasons of `check` on the ways in
+ * that assume the role (and on the statements), those that `select` keeps. Returns
+ * undefined when the role has no way in that `applies`.
+ */
+export function checkFindings(
+  node: CfnResource,
+  check: ScopeCheck,
+  select: (r: ScopeReason) => boolean,
+  applies: (kind: string) => boolean = () => true,
+): string[] | undefined {
+  const scopes = trustScopes(node);
+  let applicable = false;
+  const findings: string[] = [];
+  for (const scope of scopes) {
+    for (const r of scope.problems) if (r.check === check && select(r)) findings.push(r.finding);
+    for (const w of scope.ways) {
+      if (!w.assumes || !applies(w.kind)) continue;
+      applicable = true;
+      for (const r of w.reasons) if (r.check === check && select(r)) findings.push(r.finding);
+    }
+  }
+  if (!applicable && findings.length === 0) return undefined;
+  return [...new Set(findings)];
 }
 
-/** A condition block, or the object a CfnJson custom resource carries; undefined when unknowable. */
-function openBlock(node: CfnResource, block: unknown): Record<string, unknown> | undefined {
-  if (!block || typeof block !== 'object' || Array.isArray(block)) return undefined;
-  if (!isIntrinsic(block)) return block as Record<string, unknown>;
-  const value = cfnJsonValue(node, block);
-  if (value === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(flatten(node, value));
-    return parsed && typeof parsed === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+/** The reader of a construct-tree value in the stack of `node`, with the nag run's look-ups. */
+function readerOf(node: CfnResource): ResolvedValueReader {
+  const ctx = scopeContext(node);
+  return new ResolvedValueReader({
+    ...ctx,
+    isResource: id => findResource(node, id) !== undefined,
+    cfnJson: id => cfnJsonValueById(node, id),
+    providerClientIds: id => {
+      const provider = findResource(node, id);
+      return provider?.cfnResourceType === 'AWS::IAM::OIDCProvider' ? resolvedProperty(provider, 'ClientIdList')
+        : provider?.cfnResourceType === 'Custom::AWSCDKOpenIdConnectProvider' ? resolvedProperty(provider, 'ClientIDList') : undefined;
+    },
+  });
+}
+
+/**
+ * Joins intrinsic-bearing values into a string, as the trust reader does: the stack's
+ * partition and account where known, `⟨...⟩` markers for what is only known at deploy time.
+ */
+export function flatten(node: CfnResource, value: unknown): string {
+  return readerOf(node).flatten(value);
 }
 
 /**
@@ -141,100 +123,9 @@ export function cfnJsonValueById(node: CfnResource, logicalId: string): unknown 
   return resolvedProperty(json, 'Value');
 }
 
-/**
- * Joins intrinsic-bearing values into a string. `AWS::Partition` reads as `aws`, the
- * stack's own account as its id when known; other pseudo parameters become
- * `{AWS::<Name>}` and anything else `{token}`.
- */
-export function flatten(node: CfnResource, value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value && typeof value === 'object') {
-    const join = (value as any)['Fn::Join'];
-    if (Array.isArray(join)) {
-      const [delimiter, parts] = join;
-      return (Array.isArray(parts) ? parts : [parts]).map(p => flatten(node, p)).join(delimiter);
-    }
-    const ref = (value as any).Ref;
-    if (ref === 'AWS::Partition') return 'aws';
-    if (ref === 'AWS::AccountId') {
-      const account = Stack.of(node).account;
-      return Token.isUnresolved(account) ? '{AWS::AccountId}' : account;
-    }
-    if (typeof ref === 'string' && ref.startsWith('AWS::')) return `{${ref}}`;
-  }
-  return TOKEN;
-}
-
-function toStrings(node: CfnResource, value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.map(v => flatten(node, v));
-  return [flatten(node, value)];
-}
-
-/** One condition: its operator, key and values. */
-export interface ConditionEntry {
-  readonly operator: string;
-  readonly key: string;
-  readonly values: string[];
-}
-
-/** All conditions of a statement, with the operators they appear under. */
-export function conditionKeys(s: NormalizedStatement): ConditionEntry[] {
-  const out: ConditionEntry[] = [];
-  for (const [operator, block] of Object.entries(s.conditions)) {
-    for (const [key, values] of Object.entries(block)) out.push({ operator, key, values });
-  }
-  return out;
-}
-
-/** Whether the statement allows one of the actions (exactly or by `sts:*` / `*`). */
-export function allowsAction(s: NormalizedStatement, action: string): boolean {
-  if (s.effect !== 'Allow') return false;
-  const a = action.toLowerCase();
-  return s.actions.some(x => {
-    const v = x.toLowerCase();
-    return v === a || v === '*' || v === 'sts:*';
-  });
-}
-
-/** Whether an Allow statement trusts this service principal. */
-export function trustsService(s: NormalizedStatement, service: string): boolean {
-  return s.effect === 'Allow' && (s.principals.Service ?? []).some(p => p === service || p === `${service}.cn`);
-}
-
-/** Whether the statement trusts a Cognito identity pool. */
-export function isCognito(s: NormalizedStatement): boolean {
-  return (s.principals.Federated ?? []).includes('cognito-identity.amazonaws.com');
-}
-
-/** Whether the statement trusts an OIDC provider (web identity, other than Cognito). */
-export function isOidc(s: NormalizedStatement): boolean {
-  return allowsAction(s, 'sts:AssumeRoleWithWebIdentity') && !isCognito(s);
-}
-
-/** The finding suffix for a statement whose deciding conditions are unknown at synth. */
-export function unresolvedFindings(s: NormalizedStatement): string[] {
-  return s.unresolved.map(block => `Unresolved::${block}`);
-}
-
 /** Distinct findings, in first-seen order; `compliant` when there are none. */
 export function findingsOr<T>(findings: string[], compliant: T): string[] | T {
   return findings.length > 0 ? [...new Set(findings)] : compliant;
-}
-
-/**
- * Whether a condition under this operator can only narrow who matches: not a `Null`
- * check, not negated, not `...IfExists` (true when the key is absent) and not `ForAllValues:`.
- */
-export function isNarrowingOperator(operator: string): boolean {
-  return operator !== 'Null' && !/^ForAllValues:/i.test(operator) && !/IfExists$/i.test(operator) && !/Not/.test(operator);
-}
-
-/** Whether the statement has a narrowing condition on one of `keys` (lower-case) with a value other than `*`. */
-export function hasNarrowingCondition(s: NormalizedStatement, keys: Set<string>): boolean {
-  return conditionKeys(s).some(c => keys.has(c.key.toLowerCase()) && isNarrowingOperator(c.operator)
-    && c.values.length > 0 && !c.values.includes('*'));
 }
 
 /**

@@ -63,9 +63,15 @@ describe('TrustWebIdentityAudience [error]', () => {
     ]);
   });
 
-  test('Noncompliance 2: the audience only under StringLike', () => {
-    expect(roleFindings(oidc(), { StringLike: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: 'repo:acme/api:*' } }))
-      .toEqual([`AccessPatterns-TrustWebIdentityAudience[Missing::${GH}:aud]`]);
+  test('Noncompliance 2: the audience as a StringLike pattern, or *', () => {
+    expect(roleFindings(oidc(), { StringLike: { [`${GH}:aud`]: 'sts.*', [`${GH}:sub`]: 'repo:acme/api:*' } }))
+      .toEqual(['AccessPatterns-TrustWebIdentityAudience[Audience::sts.*]']);
+    expect(roleFindings(oidc(), { StringEquals: { [`${GH}:aud`]: '*' }, StringLike: { [`${GH}:sub`]: 'repo:acme/api:*' } }))
+      .toEqual(['AccessPatterns-TrustWebIdentityAudience[Audience::*]']);
+  });
+
+  test('Compliance: the audience under StringLike without a wildcard is exact', () => {
+    expect(roleFindings(oidc(), { StringLike: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: 'repo:acme/api:*' } })).toEqual([]);
   });
 
   test('Noncompliance 3: a Cognito identity pool without cognito-identity.amazonaws.com:aud', () => {
@@ -215,7 +221,6 @@ describe('TrustWebIdentitySubject [error] and TrustWebIdentitySubjectOwnerWide [
     const json = new CfnJson(stack, 'Json', { value: { [`${issuer}:aud`]: 'sts.amazonaws.com', [`${issuer}:sub`]: 'system:serviceaccount:*:reader' } });
     new iam.Role(stack, 'R', { assumedBy: new iam.FederatedPrincipal(EKS_PROVIDER, { StringLike: json }, 'sts:AssumeRoleWithWebIdentity') });
     expect(findings(stack)).toEqual([
-      `AccessPatterns-TrustWebIdentityAudience[Missing::${EKS_ISSUER}:aud]`,
       'AccessPatterns-TrustWebIdentitySubject[Subject::system:serviceaccount:*:reader]',
     ]);
   });
@@ -235,7 +240,6 @@ describe('TrustNoSetOperatorOnSingleValuedKey [error]', () => {
       'ForAnyValue:StringLike': { [`${GH}:sub`]: 'repo:acme/api:*' },
     })).toEqual([
       `AccessPatterns-TrustNoSetOperatorOnSingleValuedKey[Condition::ForAnyValue:StringLike::${GH}:sub]`,
-      `AccessPatterns-TrustWebIdentitySubject[Missing::${GH}:sub]`,
     ]);
   });
 
@@ -490,6 +494,101 @@ describe('EksNodeRoleBaseline [warning]', () => {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')],
     });
     expect(findings(stack)).toEqual([]);
+  });
+});
+
+describe('EksNodeRoleBaseline reads the service principal however it is written', () => {
+  test('Noncompliance: a node role trusted by ec2.${AWS::URLSuffix}, as Karpenter-style templates write it', () => {
+    const stack = newStack();
+    new iam.CfnRole(stack, 'NodeRole', {
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: { 'Fn::Join': ['', ['ec2.', { Ref: 'AWS::URLSuffix' }]] } }, Action: 'sts:AssumeRole' }],
+      },
+      managedPolicyArns: ['AmazonEKSWorkerNodePolicy', 'AmazonS3FullAccess'].map(n => `arn:${stack.partition}:iam::aws:policy/${n}`),
+    });
+    expect(findings(stack)).toEqual(['AccessPatterns-EksNodeRoleBaseline[ManagedPolicy::arn:aws:iam::aws:policy/AmazonS3FullAccess]']);
+  });
+});
+
+describe('TrustWebIdentityAudienceByProvider [warning]', () => {
+  const subjectOnly = { StringLike: { [`${GH}:sub`]: 'repo:acme/api:*' } };
+
+  test('Noncompliance: a provider of the same stack whose client id list is sts.amazonaws.com, and no aud condition (a warning, not an error)', () => {
+    // GIVEN the shape of a GitHub role written with a provider of the same app and no audience
+    const stack = newStack();
+    const provider = new iam.OpenIdConnectProvider(stack, 'GitHub', { url: `https://${GH}`, clientIds: ['sts.amazonaws.com'] });
+    new iam.Role(stack, 'R', { assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, subjectOnly) });
+    // THEN
+    expect(findings(stack)).toEqual([`AccessPatterns-TrustWebIdentityAudienceByProvider[Missing::${GH}:aud]`]);
+    expect(severityOf(stack, 'AccessPatterns-TrustWebIdentityAudience')).toEqual(['warning']);
+  });
+
+  test('Noncompliance: the same trust of an imported provider is an error (its client id list is unknown)', () => {
+    expect(roleFindings(new iam.WebIdentityPrincipal(GITHUB, subjectOnly))).toEqual([`AccessPatterns-TrustWebIdentityAudience[Missing::${GH}:aud]`]);
+  });
+
+  test('Compliance: the provider of the same stack and an aud condition', () => {
+    const stack = newStack();
+    const provider = new iam.OidcProviderNative(stack, 'GitHub', { url: `https://${GH}`, clientIds: ['sts.amazonaws.com'] });
+    new iam.Role(stack, 'R', { assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, githubTrust('repo:acme/api:*')) });
+    expect(findings(stack)).toEqual([]);
+  });
+});
+
+describe('TrustStatementWellFormed [error]', () => {
+  test('Noncompliance 1: an operator without its colon', () => {
+    expect(roleFindings(oidc(), { 'StringEquals': { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: 'repo:acme/api:ref:refs/heads/main' }, 'ForAllValuesStringLike': { [`${GH}:sub`]: 'repo:acme/*' } }))
+      .toEqual(['AccessPatterns-TrustStatementWellFormed[Operator::ForAllValuesStringLike]']);
+  });
+
+  test('Noncompliance 2: a condition key with the issuer\'s scheme, which IAM never fills', () => {
+    expect(roleFindings(oidc(), { StringEquals: { [`https://${GH}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`https://${GH}:sub`]: 'repo:acme/api:*' } })).toEqual([
+      `AccessPatterns-TrustStatementWellFormed[Key::https://${GH}:aud]`,
+      `AccessPatterns-TrustStatementWellFormed[Key::https://${GH}:sub]`,
+      `AccessPatterns-TrustWebIdentityAudience[Missing::${GH}:aud]`,
+      `AccessPatterns-TrustWebIdentitySubject[Missing::${GH}:sub]`,
+    ]);
+  });
+
+  test('Noncompliance 3: a wildcard inside a principal ARN (IAM refuses it at deploy)', () => {
+    const pattern = `arn:aws:iam::${CALLER_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*`;
+    const stack = newStack();
+    new iam.CfnRole(stack, 'R', {
+      assumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: pattern }, Action: 'sts:AssumeRole' }] },
+    });
+    expect(findings(stack)).toEqual([`AccessPatterns-TrustStatementWellFormed[Principal::${pattern}]`]);
+  });
+
+  test('Noncompliance 4: a principal of another partition than the stack\'s', () => {
+    expect(roleFindings(new iam.ArnPrincipal(`arn:aws-cn:iam::${CALLER_ACCOUNT}:role/ci`)))
+      .toEqual([`AccessPatterns-TrustStatementWellFormed[Principal::arn:aws-cn:iam::${CALLER_ACCOUNT}:role/ci]`]);
+  });
+
+  test('Compliance: the same trusts written correctly', () => {
+    expect(roleFindings(oidc(), githubTrust('repo:acme/api:*'))).toEqual([]);
+    expect(roleFindings(new iam.AccountPrincipal(CALLER_ACCOUNT), { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CALLER_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*` } })).toEqual([]);
+  });
+});
+
+describe('TrustActionsNamed [warning]', () => {
+  test('Noncompliance: action patterns and NotAction; the other rules still read the statement by what it allows', () => {
+    const stack = newStack();
+    const doc = (statement: any) => ({ Version: '2012-10-17', Statement: [statement] });
+    new iam.CfnRole(stack, 'Pattern', {
+      assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { Federated: GITHUB }, Action: 'sts:AssumeRoleWith*', Condition: githubTrust('repo:*') }),
+    });
+    new iam.CfnRole(stack, 'Not', { assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: '*' }, NotAction: 'sts:TagSession' }) });
+    expect(findings(stack)).toEqual([
+      'AccessPatterns-TrustActionsNamed[Action::sts:AssumeRoleWith*]',
+      'AccessPatterns-TrustActionsNamed[NotAction::sts:TagSession]',
+      'AccessPatterns-TrustAnyPrincipalScoped[Principal::*]',
+      'AccessPatterns-TrustWebIdentitySubject[Subject::repo:*]',
+    ]);
+  });
+
+  test('Compliance: named actions', () => {
+    expect(roleFindings(new iam.AccountPrincipal(TEST_ENV.account).withSessionTags())).toEqual([]);
   });
 });
 

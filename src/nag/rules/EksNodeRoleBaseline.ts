@@ -1,8 +1,9 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
+import { WayKind, serviceName } from '../../core/trust-scope';
 import { logicalIdOf, policiesAttachedTo, resolvedProperty } from '../stack-index';
-import { describe, findingsOr, flatten, trustStatements, trustsService } from '../trust-statements';
+import { describe, findingsOr, flatten, trustScopes } from '../trust-statements';
 
 /** The AWS managed policies that make a role an EKS node role. */
 const WORKER_POLICY = /^arn:[a-z-]+:iam::aws:policy\/AmazonEKSWorkerNode(Minimal)?Policy$/;
@@ -14,7 +15,8 @@ const BASELINE = new Set([
 ]);
 
 /**
- * An EKS node role (trusted by `ec2.amazonaws.com` and carrying
+ * An EKS node role (trusted by EC2, however the service principal is written:
+ * `ec2.amazonaws.com`, `ec2.amazonaws.com.cn`, `ec2.${AWS::URLSuffix}`; and carrying
  * `AmazonEKSWorkerNodePolicy` or `AmazonEKSWorkerNodeMinimalPolicy`) carries nothing
  * beyond the node baseline: `AmazonEC2ContainerRegistryReadOnly` (or `PullOnly`),
  * `AmazonEKS_CNI_Policy` and `AmazonSSMManagedInstanceCore`. Every pod on the node can use
@@ -26,7 +28,8 @@ const BASELINE = new Set([
  * @param node the CfnResource to check
  */
 export default Object.defineProperty((node: CfnResource): NagRuleResult => {
-  if (!trustStatements(node).some(s => trustsService(s, 'ec2.amazonaws.com'))) return NagRuleCompliance.NOT_APPLICABLE;
+  const ec2 = trustScopes(node).some(s => s.ways.some(w => w.assumes && w.kind === WayKind.SERVICE && serviceName(w.principal) === 'ec2'));
+  if (!ec2) return NagRuleCompliance.NOT_APPLICABLE;
   const managed = resolvedProperty(node, 'ManagedPolicyArns');
   const arns = Array.isArray(managed) ? managed : [];
   if (!arns.some(arn => WORKER_POLICY.test(flatten(node, arn)))) return NagRuleCompliance.NOT_APPLICABLE;

@@ -1,9 +1,8 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
-import { findingsOr, hasNarrowingCondition, trustStatements, trustsService, unresolvedFindings } from '../trust-statements';
-
-const SOURCE_ACCOUNT = new Set(['aws:sourceaccount']);
+import { ScopeCheck, WayKind } from '../../core/trust-scope';
+import { checkFindings, findingsOr } from '../trust-statements';
 
 /**
  * A role that trusts EKS Pod Identity (`pods.eks.amazonaws.com`) requires
@@ -14,13 +13,6 @@ const SOURCE_ACCOUNT = new Set(['aws:sourceaccount']);
  * @param node the CfnResource to check
  */
 export default Object.defineProperty((node: CfnResource): NagRuleResult => {
-  const findings: string[] = [];
-  let applicable = false;
-  for (const s of trustStatements(node)) {
-    if (!trustsService(s, 'pods.eks.amazonaws.com')) continue;
-    applicable = true;
-    if (hasNarrowingCondition(s, SOURCE_ACCOUNT)) continue;
-    findings.push(...(s.unresolved.length > 0 ? unresolvedFindings(s) : ['Missing::aws:SourceAccount']));
-  }
-  return applicable ? findingsOr(findings, NagRuleCompliance.COMPLIANT) : NagRuleCompliance.NOT_APPLICABLE;
+  const findings = checkFindings(node, ScopeCheck.SOURCE_ACCOUNT, r => r.advisory === true, kind => kind === WayKind.EKS_POD_IDENTITY);
+  return findings === undefined ? NagRuleCompliance.NOT_APPLICABLE : findingsOr(findings, NagRuleCompliance.COMPLIANT);
 }, 'name', { value: parse(__filename).name });

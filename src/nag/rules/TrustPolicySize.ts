@@ -1,7 +1,7 @@
 import { parse } from 'path';
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
-import { estimatePolicyLength } from '../../core/policy-size';
+import { estimatePolicyLength, templateResourceLookup } from '../../core/policy-size';
 import { DEFAULT_TRUST_POLICY_QUOTA } from '../../core/quotas';
 import { cfnJsonValueById, trustPolicyOf } from '../trust-statements';
 
@@ -19,7 +19,7 @@ export default Object.defineProperty((node: CfnResource): NagRuleResult => {
   const view = trustPolicyOf(node);
   if (!view) return NagRuleCompliance.NOT_APPLICABLE;
   const size = estimatePolicyLength(view.document, (logicalId, attribute) =>
-    attribute === 'Value' ? cfnJsonValueById(node, logicalId) : undefined);
+    attribute === 'Value' ? cfnJsonValueById(node, logicalId) : undefined, undefined, templateResourceLookup(Stack.of(node)));
   if (size.length <= DEFAULT_TRUST_POLICY_QUOTA) return NagRuleCompliance.COMPLIANT;
   return size.estimated ? ['Estimated'] : NagRuleCompliance.NON_COMPLIANT;
 }, 'name', { value: parse(__filename).name });

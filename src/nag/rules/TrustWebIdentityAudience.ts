@@ -1,29 +1,25 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
-import { issuerOf } from '../subjects';
-import { allowsAction, conditionKeys, findingsOr, isCognito, trustStatements, unresolvedFindings } from '../trust-statements';
+import { ScopeCheck, WayKind } from '../../core/trust-scope';
+import { checkFindings, findingsOr } from '../trust-statements';
+const WEB_IDENTITY = new Set<string>([WayKind.GITHUB_ACTIONS, WayKind.GITLAB_CI, WayKind.EKS_SERVICE_ACCOUNT, WayKind.OIDC, WayKind.COGNITO]);
 
 /**
- * A role that trusts an OIDC provider or a Cognito identity pool
- * (`sts:AssumeRoleWithWebIdentity`) requires the token audience with `StringEquals` on
- * `<issuer>:aud` (`cognito-identity.amazonaws.com:aud` for Cognito). Without it any token
- * of the issuer, minted for any client, is accepted.
+ * A role that trusts web identities (an OIDC provider, an IAM built-in provider or a Cognito
+ * identity pool) pins the token audience to exact values: `<issuer>:aud` (`StringEquals`, or
+ * `StringLike` without a wildcard), the app id of a built-in provider (`www.amazon.com:app_id`,
+ * `graph.facebook.com:app_id`, `accounts.google.com:aud`), the identity pool id for Cognito
+ * (`cognito-identity.amazonaws.com:aud`). A missing audience, `*` or a pattern is reported;
+ * what counts is decided by the one definition of a narrow trust (`core/trust-scope.ts`).
  *
- * Findings: `Missing::<issuer>:aud`, or `Unresolved::<block>` when the condition block is
- * only known at deploy time.
+ * A trust without an audience whose provider is defined in the same stack with a known
+ * client id list is reported by `TrustWebIdentityAudienceByProvider` (a warning) instead.
+ *
+ * Findings: `Missing::<issuer>:aud`, `Audience::<values>`, or `Unresolved::<key or block>`.
  * @param node the CfnResource to check
  */
 export default Object.defineProperty((node: CfnResource): NagRuleResult => {
-  const findings: string[] = [];
-  let applicable = false;
-  for (const s of trustStatements(node)) {
-    if (!allowsAction(s, 'sts:AssumeRoleWithWebIdentity')) continue;
-    applicable = true;
-    const key = isCognito(s) ? /^cognito-identity\.amazonaws\.com:aud$/i : /:aud$/i;
-    const audience = conditionKeys(s).some(c => c.operator === 'StringEquals' && key.test(c.key) && c.values.length > 0 && !c.values.includes('*'));
-    if (audience) continue;
-    findings.push(...(s.unresolved.length > 0 ? unresolvedFindings(s) : [`Missing::${issuerOf(s)}:aud`]));
-  }
-  return applicable ? findingsOr(findings, NagRuleCompliance.COMPLIANT) : NagRuleCompliance.NOT_APPLICABLE;
+  const findings = checkFindings(node, ScopeCheck.AUDIENCE, r => !r.advisory, kind => WEB_IDENTITY.has(kind));
+  return findings === undefined ? NagRuleCompliance.NOT_APPLICABLE : findingsOr(findings, NagRuleCompliance.COMPLIANT);
 }, 'name', { value: parse(__filename).name });

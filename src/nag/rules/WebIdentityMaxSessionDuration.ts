@@ -1,8 +1,9 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
+import { WayKind } from '../../core/trust-scope';
 import { resolvedProperty } from '../stack-index';
-import { isOidc, trustStatements } from '../trust-statements';
+import { trustScopes } from '../trust-statements';
 
 /** One hour, in seconds. */
 const ONE_HOUR = 3600;
@@ -16,7 +17,8 @@ const ONE_HOUR = 3600;
  * @param node the CfnResource to check
  */
 export default Object.defineProperty((node: CfnResource): NagRuleResult => {
-  if (!trustStatements(node).some(isOidc)) return NagRuleCompliance.NOT_APPLICABLE;
+  const machines = new Set<string>([WayKind.GITHUB_ACTIONS, WayKind.GITLAB_CI, WayKind.EKS_SERVICE_ACCOUNT, WayKind.OIDC]);
+  if (!trustScopes(node).some(s => s.ways.some(w => w.assumes && machines.has(w.kind)))) return NagRuleCompliance.NOT_APPLICABLE;
   const max = resolvedProperty(node, 'MaxSessionDuration');
   if (max === undefined) return NagRuleCompliance.COMPLIANT;
   const seconds = typeof max === 'number' ? max : typeof max === 'string' && /^\d+$/.test(max) ? Number(max) : undefined;

@@ -4,13 +4,16 @@ export { default as NoIamUserLoginOrPolicies } from './NoIamUserLoginOrPolicies'
 export { default as PermissionSetAdministratorBoundary } from './PermissionSetAdministratorBoundary';
 export { default as PermissionSetSessionDuration } from './PermissionSetSessionDuration';
 export { default as TrustAccountRootNarrowed } from './TrustAccountRootNarrowed';
+export { default as TrustActionsNamed } from './TrustActionsNamed';
 export { default as TrustAnyPrincipalScoped } from './TrustAnyPrincipalScoped';
 export { default as TrustNoSetOperatorOnSingleValuedKey } from './TrustNoSetOperatorOnSingleValuedKey';
 export { default as TrustPodIdentitySourceAccount } from './TrustPodIdentitySourceAccount';
 export { default as TrustPolicySize } from './TrustPolicySize';
 export { default as TrustRolesAnywhereSourceArn } from './TrustRolesAnywhereSourceArn';
 export { default as TrustSamlAudience } from './TrustSamlAudience';
+export { default as TrustStatementWellFormed } from './TrustStatementWellFormed';
 export { default as TrustWebIdentityAudience } from './TrustWebIdentityAudience';
+export { default as TrustWebIdentityAudienceByProvider } from './TrustWebIdentityAudienceByProvider';
 export { default as TrustWebIdentitySubject } from './TrustWebIdentitySubject';
 export { default as TrustWebIdentitySubjectOwnerWide } from './TrustWebIdentitySubjectOwnerWide';
 export { default as WebIdentityMaxSessionDuration } from './WebIdentityMaxSessionDuration';
