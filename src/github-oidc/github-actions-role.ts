@@ -3,12 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './github-oidc-provider';
 import { GitHubSubject } from './github-subject';
-import { GITHUB_DEFAULT_AUDIENCE, SubjectKind } from './validation';
+import { GITHUB_DEFAULT_AUDIENCE, SubjectKind, validateExactClaim, validateNumericId } from './validation';
 import { fail, siteOf } from '../core/errors';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
+import { hasLiteralWildcard } from '../core/token-text';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy, TrustStatement } from '../core/trust-policy';
+import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateLength, validateNotEmpty } from '../core/validation';
 import { addWebIdentityStatement, validateProviderAccount } from '../core/web-identity';
 
@@ -31,7 +33,8 @@ export interface GitHubActionsRoleProps extends PatternRoleProps {
   readonly provider?: IGitHubOidcProvider;
 
   /**
-   * The audience the workflow requests (`<issuer>:aud`, always `StringEquals`).
+   * The audience the workflow requests (`<issuer>:aud`, always `StringEquals`). An exact
+   * value: `*` and `?` are refused.
    *
    * @default 'sts.amazonaws.com', what aws-actions/configure-aws-credentials requests
    */
@@ -50,65 +53,77 @@ export interface GitHubActionsRoleProps extends PatternRoleProps {
 
   /**
    * Numeric repository ids (`repository_id` claim), which survive renames and
-   * re-creation under the same name.
+   * re-creation under the same name. Digits only; list each id (no wildcards).
    *
    * @default - any repository id
    */
   readonly repositoryIds?: string[];
 
   /**
-   * GitHub environments the job must reference (`environment` claim).
+   * GitHub environments the job must reference (`environment` claim). Exact names: `*`
+   * and `?` are refused, since GitHub creates an environment a workflow references
+   * without protection rules; list each environment.
    *
    * @default - any or no environment
    */
   readonly environments?: string[];
 
   /**
-   * GitHub users who triggered the run (`actor` claim).
+   * GitHub users who triggered the run (`actor` claim). Exact logins; list each one (no
+   * wildcards).
    *
    * @default - any actor
    */
   readonly actors?: string[];
 
   /**
-   * Numeric ids of the users who triggered the run (`actor_id` claim).
+   * Numeric ids of the users who triggered the run (`actor_id` claim). Digits only; list
+   * each id (no wildcards).
    *
    * @default - any actor id
    */
   readonly actorIds?: string[];
 
   /**
-   * Workflow names (`workflow` claim).
+   * Workflow names (`workflow` claim). Exact names; list each one (no wildcards).
    *
    * @default - any workflow name
    */
   readonly workflows?: string[];
 
   /**
-   * Git refs the job runs on (`ref` claim), e.g. `refs/heads/main`.
+   * Git refs the job runs on (`ref` claim), e.g. `refs/heads/main`; `*` is a wildcard
+   * (e.g. `refs/heads/release/*`).
    *
    * @default - any ref
    */
   readonly refs?: string[];
 
   /**
-   * Numeric enterprise ids (`enterprise_id` claim).
+   * Numeric enterprise ids (`enterprise_id` claim). Digits only; list each id (no
+   * wildcards).
    *
    * @default - any enterprise
    */
   readonly enterpriseIds?: string[];
 }
 
+/**
+ * How the values of a claim prop compare: GitHub documents patterns only for refs and
+ * `job_workflow_ref`; the other claims are exact, and ids are digits.
+ */
+enum ClaimValues { PATTERN, EXACT, ID }
+
 /** GitHub token claims accepted as condition keys, by the prop that sets them. */
-const CLAIM_PROPS: Array<[keyof GitHubActionsRoleProps, string]> = [
-  ['jobWorkflowRefs', 'job_workflow_ref'],
-  ['repositoryIds', 'repository_id'],
-  ['environments', 'environment'],
-  ['actors', 'actor'],
-  ['actorIds', 'actor_id'],
-  ['workflows', 'workflow'],
-  ['refs', 'ref'],
-  ['enterpriseIds', 'enterprise_id'],
+const CLAIM_PROPS: Array<[keyof GitHubActionsRoleProps, string, ClaimValues]> = [
+  ['jobWorkflowRefs', 'job_workflow_ref', ClaimValues.PATTERN],
+  ['repositoryIds', 'repository_id', ClaimValues.ID],
+  ['environments', 'environment', ClaimValues.EXACT],
+  ['actors', 'actor', ClaimValues.EXACT],
+  ['actorIds', 'actor_id', ClaimValues.ID],
+  ['workflows', 'workflow', ClaimValues.EXACT],
+  ['refs', 'ref', ClaimValues.PATTERN],
+  ['enterpriseIds', 'enterprise_id', ClaimValues.ID],
 ];
 
 /**
@@ -118,7 +133,10 @@ const CLAIM_PROPS: Array<[keyof GitHubActionsRoleProps, string]> = [
  *
  * The trust always requires the audience and the subject: exact subjects use
  * `StringEquals`, only wildcard ones `StringLike`. Broad subjects need a named factory
- * (`GitHubSubject.anyRef`, `GitHubSubject.allRepositories`, which warns).
+ * (`GitHubSubject.anyRef`; `GitHubSubject.allRepositories` and
+ * `GitHubSubject.customAllRepositories`, which warn). Wildcards are accepted only where
+ * GitHub documents patterns (branches, tags, refs, `job_workflow_ref`); environments,
+ * actors, workflow names, ids and the audience are exact.
  *
  * @example
  * const deploy = new GitHubActionsRole(this, 'Deploy', {
@@ -145,8 +163,12 @@ export class GitHubActionsRole extends iam.Role {
     props.subjects.forEach(s => s._validate(site, 'subjects'));
     const audience = props.audience ?? GITHUB_DEFAULT_AUDIENCE;
     validateLength(site, 'audience', audience, 1, 255);
+    if (hasLiteralWildcard(audience)) {
+      fail(site, 'audience', `${quote(audience)} has a wildcard, but the audience is an exact value (StringEquals), never a pattern`,
+        'give the exact audience the workflow requests, e.g. \'sts.amazonaws.com\'');
+    }
     const claims: TrustCondition[] = [];
-    for (const [prop, claim] of CLAIM_PROPS) {
+    for (const [prop, claim, kind] of CLAIM_PROPS) {
       const values = props[prop] as string[] | undefined;
       if (values === undefined) continue;
       validateNotEmpty(site, prop, values, `give at least one ${claim} value, or leave ${prop} out`);
@@ -154,6 +176,8 @@ export class GitHubActionsRole extends iam.Role {
         if (!Token.isUnresolved(v) && (v.trim() === '' || /^[*?]+$/.test(v))) {
           fail(site, prop, `${quote(v)} matches every ${claim}`, `give the exact ${claim}, or leave ${prop} out`);
         }
+        if (kind === ClaimValues.EXACT) validateExactClaim(site, prop, v, claim);
+        if (kind === ClaimValues.ID) validateNumericId(site, prop, v, claim);
       }
     }
     super(scope, id, roleProps);
@@ -161,9 +185,11 @@ export class GitHubActionsRole extends iam.Role {
     this.provider = props.provider ?? GitHubOidcProvider.fromAccount(this, 'Provider');
     validateProviderAccount(site, 'provider', this, this.provider.oidcProviderArn);
     const issuer = this.provider.issuer;
-    for (const [prop, claim] of CLAIM_PROPS) {
+    for (const [prop, claim, kind] of CLAIM_PROPS) {
       const values = props[prop] as string[] | undefined;
-      if (values !== undefined) claims.push(TrustCondition.stringMatches(`${issuer}:${claim}`, values));
+      if (values === undefined) continue;
+      const key = `${issuer}:${claim}`;
+      claims.push(kind === ClaimValues.PATTERN ? TrustCondition.stringMatches(key, values) : TrustCondition.stringEquals(key, values));
     }
     this.trust = attachTrustPolicy(this, 'GitHubActionsRole', props);
     this.statement = addWebIdentityStatement(this.trust, {
@@ -188,7 +214,9 @@ export class GitHubActionsRole extends iam.Role {
   }
 
   private warnBroad(subjects: GitHubSubject[]): void {
-    for (const s of subjects.filter(x => x._kind === SubjectKind.ALL_REPOSITORIES)) {
+    const ownerWide = [SubjectKind.ALL_REPOSITORIES, SubjectKind.CUSTOM_ALL_REPOSITORIES];
+    for (const s of subjects.filter(x => ownerWide.includes(x._kind))) {
+      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
       Annotations.of(this).addWarningV2('cdk-access-patterns:allRepositories',
         `'${s.value}' trusts every repository of the owner, including ones created later by anyone who can create repositories there.`);
     }

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import { SubjectKind, validateOwner, validateRepository } from './validation';
+import { SubjectKind, validateCustomSubject, validateExactClaim, validateOwner, validateRepository } from './validation';
 import { ErrorSite, fail } from '../core/errors';
-import { validateCustomSubjectPath, validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
+import { validateGitRefName } from '../core/subjects';
 import { quote } from '../core/validation';
 
 /**
@@ -38,6 +38,10 @@ export abstract class GitHubSubject {
    * Jobs that reference a GitHub environment (`repo:<repo>:environment:<name>`). Protect
    * the environment in GitHub (required reviewers, deployment branches) for this to mean
    * "approved deployments only".
+   *
+   * The name is exact: `*` and `?` are refused, since GitHub creates an environment that a
+   * workflow references, without protection rules, so `prod*` would admit `prod-evil`.
+   * List each environment instead.
    */
   public static environment(repository: string, environment: string): GitHubSubject {
     return new RenderedSubject(SubjectKind.ENVIRONMENT, `repo:${repository}:environment:${environment}`, repository, environment);
@@ -71,13 +75,40 @@ export abstract class GitHubSubject {
 
   /**
    * A `sub` value for a customized subject template (`include_claim_keys`), e.g.
-   * `repo:acme/api:environment:prod:job_workflow_ref:acme/workflows/.github/workflows/deploy.yml@refs/heads/main`
-   * or `repository_owner:acme`. `*` and `?` are wildcards; a bare `*` is refused.
+   * `repo:acme/api:environment:prod:job_workflow_ref:acme/workflows/.github/workflows/deploy.yml@refs/heads/main`.
+   * `*` and `?` are wildcards after the first claim.
+   *
+   * The first claim must pin one repository: `repo:OWNER/REPO` (or the immutable
+   * `repo:OWNER@ID/REPO@ID`), `repository:OWNER/REPO` or `repository_id:<digits>`, with no
+   * wildcard. Any repository admin can give their own repository a subject template
+   * (PUT /repos/{owner}/{repo}/actions/oidc/customization/sub) and so reproduce a
+   * subject that starts with another claim (`environment:production`, `ref:...`,
+   * `job_workflow_ref:...`, `workflow:...`, `actor:...`): those are refused, and so are
+   * owner-only first claims (`repository_owner:`, `repository_owner_id:`), which need
+   * {@link GitHubSubject.customAllRepositories}. A bare `*` is refused.
    *
    * @see https://docs.github.com/en/rest/actions/oidc
    */
   public static custom(value: string): GitHubSubject {
     return new RenderedSubject(SubjectKind.CUSTOM, value);
+  }
+
+  /**
+   * A `sub` value for a customized subject template that admits every repository of one
+   * owner, e.g. `repository_owner:acme` or `repository_owner_id:1234:environment:production`
+   * (with those claims first in `include_claim_keys`), or `repo:acme/*:environment:production`.
+   *
+   * Owner-wide like {@link GitHubSubject.allRepositories}, and leaves the same warning:
+   * every repository of the owner, including ones created later by anyone who can create
+   * repositories there, can set a template that yields a matching token, whatever the
+   * claims after the first one. The first claim must be `repository_owner:` or
+   * `repository_owner_id:` with an exact value, or `repo:OWNER/` (or `repo:OWNER@ID/`)
+   * followed by a wildcard; a wildcard in the owner is refused.
+   *
+   * @see https://docs.github.com/en/rest/actions/oidc
+   */
+  public static customAllRepositories(value: string): GitHubSubject {
+    return new RenderedSubject(SubjectKind.CUSTOM_ALL_REPOSITORIES, value);
   }
 
   /**
@@ -116,9 +147,8 @@ class RenderedSubject extends GitHubSubject {
 
   /** @internal */
   public _validate(site: ErrorSite, prop: string): void {
-    if (this._kind === SubjectKind.CUSTOM) {
-      validateSubjectIsScoped(site, prop, this.value, 'GitHubSubject.branch / environment / anyRef; IAM refuses GitHub trusts whose sub is \'*\'');
-      validateCustomSubjectPath(site, prop, this.value, 'repo', owner => `use GitHubSubject.allRepositories('${owner}')`);
+    if (this._kind === SubjectKind.CUSTOM || this._kind === SubjectKind.CUSTOM_ALL_REPOSITORIES) {
+      validateCustomSubject(site, prop, this.value, this._kind === SubjectKind.CUSTOM_ALL_REPOSITORIES);
       return;
     }
     if (this._kind === SubjectKind.ALL_REPOSITORIES) {
@@ -129,7 +159,12 @@ class RenderedSubject extends GitHubSubject {
     } else {
       validateRepository(site, prop, this.repository!);
     }
-    if (this.name === undefined || Token.isUnresolved(this.name)) return;
+    if (this.name === undefined) return;
+    if (this._kind === SubjectKind.ENVIRONMENT) {
+      validateExactClaim(site, prop, this.name, 'environment',
+        ': GitHub creates an environment that a workflow references, without protection rules, so anyone who can push a workflow gets a matching one');
+    }
+    if (Token.isUnresolved(this.name)) return;
     switch (this._kind) {
       case SubjectKind.BRANCH:
       case SubjectKind.TAG:

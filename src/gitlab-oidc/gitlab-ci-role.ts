@@ -6,9 +6,11 @@ import { GitLabSubject } from './gitlab-subject';
 import { fail, siteOf } from '../core/errors';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
+import { hasLiteralWildcard } from '../core/token-text';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy, TrustStatement } from '../core/trust-policy';
-import { validateLength } from '../core/validation';
+import { ScopeCheck } from '../core/trust-scope';
+import { quote, validateLength } from '../core/validation';
 import { addWebIdentityStatement, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for a {@link GitLabCiRole}. */
@@ -26,6 +28,7 @@ export interface GitLabCiRoleProps extends PatternRoleProps {
 
   /**
    * The audience jobs request in `id_tokens.<name>.aud` (`<issuer>:aud`, StringEquals).
+   * An exact value: `*` and `?` are refused.
    *
    * @default - the provider's instance URL, e.g. `https://gitlab.com`
    */
@@ -63,7 +66,13 @@ export class GitLabCiRole extends iam.Role {
         'name the jobs, e.g. [GitLabSubject.branch(\'acme/api\', \'main\')]');
     }
     props.subjects.forEach(s => s._validate(site, 'subjects'));
-    if (props.audience !== undefined) validateLength(site, 'audience', props.audience, 1, 255);
+    if (props.audience !== undefined) {
+      validateLength(site, 'audience', props.audience, 1, 255);
+      if (hasLiteralWildcard(props.audience)) {
+        fail(site, 'audience', `${quote(props.audience)} has a wildcard, but the audience is an exact value (StringEquals), never a pattern`,
+          'give the exact audience the jobs request in id_tokens.<name>.aud, e.g. \'https://gitlab.com\'');
+      }
+    }
     super(scope, id, roleProps);
 
     this.provider = props.provider ?? GitLabOidcProvider.fromAccount(this, 'Provider');
@@ -88,6 +97,7 @@ export class GitLabCiRole extends iam.Role {
 
   private warnBroad(subjects: GitLabSubject[]): void {
     for (const s of subjects.filter(x => x._broad)) {
+      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
       Annotations.of(this).addWarningV2('cdk-access-patterns:gitlabGroup',
         `'${s.value}' trusts every project of the group and its subgroups, including ones created later.`);
     }

@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
+import { hasWildcard } from '../core/comparison';
 import { ErrorSite, fail } from '../core/errors';
-import { validateCustomSubjectPath, validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
+import { leadingClaim, validateCustomSubjectPath, validateGitRefName, validateSubjectIsScoped } from '../core/subjects';
+import { DEPLOY_TIME, hasLiteralWildcard, literalText } from '../core/token-text';
 import { quote } from '../core/validation';
 
 /** One GitLab path segment: letters, digits, `_`, `-`, `.`; not starting with `-` or `.`, not ending in `.git`/`.atom`. */
@@ -48,7 +50,8 @@ export abstract class GitLabSubject {
   /**
    * A raw `sub` value, for projects whose subject components were reordered or reduced
    * (`ci_id_token_sub_claim_components`: `project_path,ref`, `project_path,ref_type` ...).
-   * `*` and `?` are wildcards; a bare `*` is refused.
+   * It must start with `project_path:<group>/<project>` with no wildcard in the path;
+   * `*` and `?` are wildcards after it; a bare `*` is refused.
    */
   public static custom(value: string): GitLabSubject {
     return new RenderedGitLabSubject(Kind.CUSTOM, value);
@@ -81,11 +84,18 @@ class RenderedGitLabSubject extends GitLabSubject {
   public _validate(site: ErrorSite, prop: string): void {
     if (this.kind === Kind.CUSTOM) {
       validateSubjectIsScoped(site, prop, this.value, 'GitLabSubject.branch / tag / anyRef');
-      if (!Token.isUnresolved(this.value) && !this.value.startsWith('project_path:')) {
+      // A value with tokens is checked on its literal parts, unless a token is part of the first claim's name.
+      const text = literalText(this.value);
+      const known = !text.replace(/^[A-Za-z_]*/, '').startsWith(DEPLOY_TIME);
+      if (known && !text.startsWith('project_path:')) {
         fail(site, prop, `${quote(this.value)} does not start with project_path:`,
           'GitLab always puts project_path first in sub (ci_id_token_sub_claim_components must start with it); write \'project_path:<group>/<project>:...\'');
       }
       validateCustomSubjectPath(site, prop, this.value, 'project_path', group => `use GitLabSubject.group('${group}')`);
+      if (Token.isUnresolved(this.value) && known && hasWildcard(leadingClaim(text)!.value)) {
+        fail(site, prop, `the project path of ${quote(this.value)} has a wildcard next to a value known at deploy time, so it would match more than one project`,
+          'name one project; use GitLabSubject.group(group) to opt in to every project of a group');
+      }
       return;
     }
     validatePath(site, prop, this.path!, this.kind === Kind.GROUP ? 1 : 2);
@@ -97,10 +107,16 @@ class RenderedGitLabSubject extends GitLabSubject {
 
 /** A GitLab namespace path: at least `minSegments` segments, no wildcards. */
 function validatePath(site: ErrorSite, prop: string, path: string, minSegments: number): void {
-  if (Token.isUnresolved(path)) return;
+  if (Token.isUnresolved(path)) {
+    if (hasLiteralWildcard(path)) {
+      fail(site, prop, `${quote(path)} has a wildcard next to a value known at deploy time, so it would match more than one ${minSegments === 1 ? 'group' : 'project'}`,
+        `name one ${minSegments === 1 ? 'group' : 'project'}; use GitLabSubject.group(group) to opt in to every project of a group`);
+    }
+    return;
+  }
   const segments = path.split('/');
   const what = minSegments === 1 ? 'group path' : 'project path \'group/project\'';
-  if (path.includes('*')) {
+  if (hasWildcard(path)) {
     fail(site, prop, `${quote(path)} contains a wildcard`,
       `name one ${minSegments === 1 ? 'group' : 'project'}; use GitLabSubject.group('${segments[0]}') to opt in to every project of a group`);
   }

@@ -182,6 +182,54 @@ describe('GitLabCiRole', () => {
       expect(() => new GitLabCiRole(newStack(), 'Deploy', { audience: '', subjects: [GitLabSubject.branch('acme/api', 'main')] }))
         .toThrow(/prop 'audience': '' is 0 characters long/);
     });
+
+    test.each([
+      ['*', /^Invalid GitLabCiRole 'Ci\/Deploy' prop 'audience': '\*' has a wildcard, but the audience is an exact value \(StringEquals\), never a pattern; give the exact audience the jobs request in id_tokens.<name>.aud/],
+      ['https://gitlab.*', /prop 'audience': 'https:\/\/gitlab.\*' has a wildcard/],
+      ['https://gitlab.co?', /prop 'audience': 'https:\/\/gitlab.co\?' has a wildcard/],
+    ])('an audience with a wildcard (%s)', (audience, message) => {
+      expect(() => new GitLabCiRole(newStack(), 'Deploy', { audience, subjects: [GitLabSubject.branch('acme/api', 'main')] })).toThrow(message);
+    });
+
+    test('a wildcard next to a token is refused where a wildcard is', () => {
+      const stack = newStack();
+      const value = new CfnParameter(stack, 'Value').valueAsString;
+      const role = (id: string, subject: GitLabSubject, audience?: string) => () => new GitLabCiRole(stack, id, { audience, subjects: [subject] });
+      expect(role('A', GitLabSubject.anyRef(`${value}/*`))).toThrow(/prop 'subjects': '.+' has a wildcard next to a value known at deploy time, so it would match more than one project/);
+      expect(role('B', GitLabSubject.group(`${value}*`))).toThrow(/prop 'subjects': '.+' has a wildcard next to a value known at deploy time, so it would match more than one group/);
+      expect(role('C', GitLabSubject.custom(`project_path:${value}/*:ref_type:branch:ref:main`)))
+        .toThrow(/prop 'subjects': the project path of '.+' has a wildcard next to a value known at deploy time, so it would match more than one project/);
+      expect(role('D', GitLabSubject.custom(`ref:${value}`))).toThrow(/prop 'subjects': '.+' does not start with project_path:/);
+      expect(role('E', GitLabSubject.branch('acme/api', 'main'), `${value}*`)).toThrow(/prop 'audience': '.+' has a wildcard/);
+    });
+  });
+
+  test('a token project in anyRef renders StringLike, matching every ref of that project only; a token group warns', async () => {
+    // GIVEN
+    const stack = newStack();
+    const project = new CfnParameter(stack, 'Project').valueAsString;
+    const group = new CfnParameter(stack, 'Group').valueAsString;
+    // WHEN
+    const role = new GitLabCiRole(stack, 'Deploy', { subjects: [GitLabSubject.anyRef(project), GitLabSubject.custom(`project_path:${project}:ref_type:tag:ref:v*`)] });
+    new GitLabCiRole(stack, 'Everything', { subjects: [GitLabSubject.group(group)] });
+    // THEN
+    const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Condition: {
+            StringEquals: { 'gitlab.com:aud': 'https://gitlab.com' },
+            StringLike: { 'gitlab.com:sub': [join('project_path:', { Ref: 'Project' }, ':*'), join('project_path:', { Ref: 'Project' }, ':ref_type:tag:ref:v*')] },
+          },
+        }],
+      },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Condition: { StringLike: { 'gitlab.com:sub': join('project_path:', { Ref: 'Group' }, '/*') } } }] },
+    });
+    Annotations.fromStack(stack).hasWarning('/Ci/Everything', Match.stringLikeRegexp('trusts every project of the group'));
+    expect(await simulate(stack, role, gitlabToken('project_path:acme/api:ref_type:branch:ref:feature'), { Project: 'acme/api' })).toBe('Allowed');
+    expect(await simulate(stack, role, gitlabToken('project_path:acme/api-evil:ref_type:branch:ref:main'), { Project: 'acme/api' })).toBe('Denied');
   });
 
   test('accepts tokens for the project path, branch and audience', () => {
