@@ -1,11 +1,13 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { validateNoWildcardPrincipal, validatePartition, validatePrincipalArnPatterns } from './principal-arns';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy } from '../core/trust-policy';
+import { ScopeCheck } from '../core/trust-scope';
 import {
   quote, validateAccountId, validateDuration, validateExternalId, validateNoDuplicates, validateNotEmpty,
   validatePattern, validateRoleArn,
@@ -13,8 +15,6 @@ import {
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const SESSION_NAME = /^[\w+=,.@*?${}:-]+$/;
-/** An IAM role or user ARN, or a pattern of one (wildcards in the account and the name). */
-const PRINCIPAL_ARN_PATTERN = /^arn:(aws(?:-[a-z]+)*|\*):iam::(\d{12}|\*):(role|user)\/[\w+=,.@\/*?-]+$/;
 
 /** Properties for a {@link CrossAccountRole}. */
 export interface CrossAccountRoleProps extends PatternRoleProps {
@@ -34,7 +34,8 @@ export interface CrossAccountRoleProps extends PatternRoleProps {
   readonly trustedAccounts?: string[];
 
   /**
-   * Exact roles (in any account) that may assume this role.
+   * Exact roles (in any account) that may assume this role. IAM refuses wildcards in a
+   * Principal: give patterns in `trustedPrincipalArnPatterns`.
    *
    * The roles must exist when this role is deployed: IAM resolves role ARNs in a trust
    * policy to unique ids and rejects unknown ones.
@@ -60,6 +61,11 @@ export interface CrossAccountRoleProps extends PatternRoleProps {
    * `ArnLike` for patterns with `*` / `?`), e.g. `arn:aws:iam::111122223333:role/deploy-*`
    * or, with `trustedOrganizationIds`, `arn:aws:iam::*:role/platform/deployer`. Narrows
    * account-root and organization trust to those roles or users.
+   *
+   * Patterns that narrow nothing are refused: one that matches every role or user
+   * (`arn:aws:iam::111122223333:role/*`), a wildcard account without
+   * `trustedOrganizationIds`, an account that is not trusted, or another partition than
+   * the stack's.
    *
    * @default - any principal of the trusted accounts or organizations
    * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
@@ -184,7 +190,7 @@ export class CrossAccountRole extends iam.Role {
   constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
     const site = siteOf('CrossAccountRole', scope, id);
     const roleProps = toRoleProps(site, props);
-    const narrowing = validateCrossAccountProps(site, props);
+    const narrowing = validateCrossAccountProps(site, scope, props);
     super(scope, id, roleProps);
 
     this.trust = attachTrustPolicy(this, 'CrossAccountRole', props);
@@ -207,6 +213,7 @@ export class CrossAccountRole extends iam.Role {
       });
     }
     if (props.allowAccountWideTrust && (accountPrincipals.length > 0 || orgs.length > 0)) {
+      this.trust._acceptOwnerWide(ScopeCheck.ACCOUNT);
       Annotations.of(this).addWarningV2('cdk-access-patterns:accountWideTrust',
         'This role trusts whole accounts or organizations (allowAccountWideTrust): any principal there whose own policies allow sts:AssumeRole on it can assume it.');
     }
@@ -214,7 +221,7 @@ export class CrossAccountRole extends iam.Role {
 }
 
 /** Validates the trust props and returns the narrowing conditions shared by every statement. */
-function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps): TrustCondition[] {
+function validateCrossAccountProps(site: ErrorSite, scope: IConstruct, props: CrossAccountRoleProps): TrustCondition[] {
   const accounts = props.trustedAccounts ?? [];
   const roleArns = props.trustedRoleArns ?? [];
   const orgs = props.trustedOrganizationIds ?? [];
@@ -224,7 +231,12 @@ function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps
   }
   accounts.forEach(a => validateAccountId(site, 'trustedAccounts', a));
   validateNoDuplicates(site, 'trustedAccounts', accounts);
-  roleArns.forEach(a => validateRoleArn(site, 'trustedRoleArns', a));
+  for (const arn of roleArns) {
+    validateNoWildcardPrincipal(site, 'trustedRoleArns', arn,
+      'name the exact role; to trust every role that matches a pattern, trust its account with trustedAccounts and move the pattern into trustedPrincipalArnPatterns');
+    validateRoleArn(site, 'trustedRoleArns', arn);
+    validatePartition(site, 'trustedRoleArns', scope, arn);
+  }
   validateNoDuplicates(site, 'trustedRoleArns', roleArns);
   for (const o of orgs) {
     if (!Token.isUnresolved(o) && !ORGANIZATION_ID.test(o)) {
@@ -236,12 +248,9 @@ function validateCrossAccountProps(site: ErrorSite, props: CrossAccountRoleProps
   const conditions: TrustCondition[] = [];
   if (props.trustedPrincipalArnPatterns !== undefined) {
     validateNotEmpty(site, 'trustedPrincipalArnPatterns', props.trustedPrincipalArnPatterns, 'pass at least one ARN pattern, or leave trustedPrincipalArnPatterns out');
-    for (const p of props.trustedPrincipalArnPatterns) {
-      if (!Token.isUnresolved(p) && !PRINCIPAL_ARN_PATTERN.test(p)) {
-        fail(site, 'trustedPrincipalArnPatterns', `${quote(p)} is not an IAM role or user ARN (pattern)`,
-          'pass e.g. \'arn:aws:iam::111122223333:role/deploy-*\'; the account may be \'*\' with trustedOrganizationIds, the role or user name may use * and ?');
-      }
-    }
+    validatePrincipalArnPatterns(site, 'trustedPrincipalArnPatterns', scope, props.trustedPrincipalArnPatterns, {
+      accounts, roleArns, organizationIds: orgs, allowAccountWideTrust: props.allowAccountWideTrust ?? false,
+    });
     validateNoDuplicates(site, 'trustedPrincipalArnPatterns', props.trustedPrincipalArnPatterns);
     conditions.push(TrustCondition.arnMatches('aws:PrincipalArn', props.trustedPrincipalArnPatterns));
   }

@@ -1,5 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { validateNoWildcardPrincipal, validatePartition } from './principal-arns';
 import { fail, siteOf } from '../core/errors';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
@@ -20,7 +21,7 @@ export interface ThirdPartyRoleProps extends PatternRoleProps {
 
   /**
    * The exact role the vendor assumes from, when the vendor publishes one (narrower
-   * than its whole account).
+   * than its whole account). No wildcards: IAM refuses them in a Principal.
    *
    * @default - use `vendorAccountId`
    */
@@ -63,7 +64,12 @@ export class ThirdPartyRole extends iam.Role {
       'give exactly one: the vendor role ARN when the vendor publishes one, otherwise its account id');
     }
     if (props.vendorAccountId !== undefined) validateAccountId(site, 'vendorAccountId', props.vendorAccountId);
-    if (props.vendorRoleArn !== undefined) validateRoleArn(site, 'vendorRoleArn', props.vendorRoleArn);
+    if (props.vendorRoleArn !== undefined) {
+      validateNoWildcardPrincipal(site, 'vendorRoleArn', props.vendorRoleArn,
+        'give the exact role ARN from the vendor\'s integration guide, or the vendor\'s account with vendorAccountId');
+      validateRoleArn(site, 'vendorRoleArn', props.vendorRoleArn);
+      validatePartition(site, 'vendorRoleArn', scope, props.vendorRoleArn);
+    }
     if (props.externalId === undefined || props.externalId === null) {
       fail(site, 'externalId', 'no external id is set', 'pass the external id from the vendor\'s integration page');
     }

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossAccountRole } from '../../src';
@@ -266,6 +266,144 @@ describe('CrossAccountRole', () => {
       new CrossAccountRole(stack, 'Deploy', { trustedRoleArns: [CI_ROLE], maxSessionDuration: Duration.hours(4), allowLongSessions: true });
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 14400 });
       Annotations.fromStack(stack).hasWarning('/Target/Deploy', Match.stringLikeRegexp('up to 4 hours'));
+    });
+  });
+
+  describe('principal ARNs and patterns that do not narrow', () => {
+    const ANY_ROLE_FIX = /; name the role, or a path prefix such as 'arn:aws:iam::111111111111:role\/deploy\/\*'; or leave the pattern out and set allowAccountWideTrust: true to opt in to trusting every principal there\./;
+    const cases: Array<[string, any, RegExp]> = [
+      ['every role of every account, with an account root', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/*'] },
+        /Invalid CrossAccountRole 'Target\/Deploy' prop 'trustedPrincipalArnPatterns': 'arn:aws:iam::\*:role\/\*' matches every role and user of every account, so it narrows nothing of the trusted account root; name the role, or a path prefix such as 'arn:aws:iam::111122223333:role\/deploy\/\*'/],
+      ['every principal of the account', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:*`] }, ANY_ROLE_FIX],
+      ['every role of the account', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/*`] },
+        /'arn:aws:iam::111111111111:role\/\*' matches every role and user of account 111111111111, so it narrows nothing of the trusted account root/],
+      ['every user of the account', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:user/*`] }, ANY_ROLE_FIX],
+      ['every role next to a narrow pattern', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-*`, `arn:aws:iam::${CALLER_ACCOUNT}:role/*`] }, ANY_ROLE_FIX],
+      ['every role next to an external id', { trustedAccounts: [CALLER_ACCOUNT], externalIds: ['pipeline-1'], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/*`] }, ANY_ROLE_FIX],
+      ['every role of every member account', { trustedOrganizationIds: [TEST_ORG], trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/*'] },
+        /'arn:aws:iam::\*:role\/\*' matches every role and user of every account, so it narrows nothing of the trusted organization/],
+      ['every role, with the account-wide opt-in', { trustedAccounts: [CALLER_ACCOUNT], allowAccountWideTrust: true, trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/*`] },
+        /narrows nothing of the trusted account root; .*or leave the pattern out, since allowAccountWideTrust already trusts every principal there/],
+      ['a wildcard account without an organization', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/deploy'] },
+        /prop 'trustedPrincipalArnPatterns': 'arn:aws:iam::\*:role\/deploy' has a wildcard in the account, which only narrows an organization \(aws:PrincipalOrgID keeps other accounts out\); write the trusted account's id in the pattern/],
+      ['a partly wildcard account', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: ['arn:aws:iam::11111111111?:role/deploy'] }, /has a wildcard in the account, which only narrows an organization/],
+      ['a wildcard account with exact roles only', { trustedRoleArns: [CI_ROLE], trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/ci-*'] }, /has a wildcard in the account/],
+      ['a pattern for an account that is not trusted', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/deploy`] },
+        /prop 'trustedPrincipalArnPatterns': 'arn:aws:iam::333333333333:role\/deploy' is for account 333333333333, but the trusted accounts are 111111111111, so it can never match; write the trusted account in the pattern, e.g. 'arn:aws:iam::111111111111:role\/deploy', or add 333333333333 to trustedAccounts/],
+      ['a wildcard in a trusted role ARN', { trustedRoleArns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-*`] },
+        /prop 'trustedRoleArns': 'arn:aws:iam::111111111111:role\/deploy-\*' contains a wildcard, but IAM refuses wildcards in a trust policy's Principal \(the deployment fails\); name the exact role; to trust every role that matches a pattern, trust its account with trustedAccounts and move the pattern into trustedPrincipalArnPatterns/],
+      ['a wildcard account in a trusted role ARN', { trustedRoleArns: ['arn:aws:iam::*:role/deploy'] }, /prop 'trustedRoleArns': 'arn:aws:iam::\*:role\/deploy' contains a wildcard/],
+      ['a wildcard path in a trusted role ARN', { trustedRoleArns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/ci/?/deployer`] }, /prop 'trustedRoleArns': .* contains a wildcard/],
+      ['a role of another partition', { trustedRoleArns: [`arn:aws-cn:iam::${CALLER_ACCOUNT}:role/ci-deployer`] },
+        /prop 'trustedRoleArns': 'arn:aws-cn:iam::111111111111:role\/ci-deployer' is in the partition 'aws-cn', but the stack is in us-east-1 \(partition 'aws'\), and principals of another partition can never assume the role; name principals of the partition 'aws'/],
+      ['a pattern of another partition', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws-us-gov:iam::${CALLER_ACCOUNT}:role/deploy-*`] },
+        /prop 'trustedPrincipalArnPatterns': 'arn:aws-us-gov:iam::111111111111:role\/deploy-\*' is in the partition 'aws-us-gov', but the stack is in us-east-1/],
+    ];
+    test.each(cases)('refuses %s', (_name, props, message) => {
+      expect(() => new CrossAccountRole(newStack(), 'Deploy', props)).toThrow(message);
+    });
+
+    test('accepts patterns that name a role or a path, a wildcard account with an organization, any partition pattern, and exact roles of trusted accounts', () => {
+      const stack = newStack();
+      new CrossAccountRole(stack, 'Path', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/deploy/*`] });
+      new CrossAccountRole(stack, 'Org', { trustedOrganizationIds: [TEST_ORG], trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/platform/*', 'arn:aws:iam::?????????????:role/ops'] });
+      new CrossAccountRole(stack, 'OrgAccount', { trustedOrganizationIds: [TEST_ORG], trustedPrincipalArnPatterns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/ops`] });
+      new CrossAccountRole(stack, 'AnyPartition', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:*:iam::${CALLER_ACCOUNT}:role/deploy`] });
+      new CrossAccountRole(stack, 'RoleAccount', {
+        trustedAccounts: [CALLER_ACCOUNT],
+        trustedRoleArns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/ci`],
+        trustedPrincipalArnPatterns: [`arn:aws:iam::${OTHER_ACCOUNT}:role/ci`, `arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-*`],
+      });
+      expect(Object.keys(templateOf(stack).Resources).filter(id => templateOf(stack).Resources[id].Type === 'AWS::IAM::Role')).toHaveLength(5);
+    });
+
+    test('checks the partition only when the stack\'s region is known', () => {
+      const china = new Stack(new App(), 'China', { env: { account: TEST_ACCOUNT, region: 'cn-north-1' } });
+      new CrossAccountRole(china, 'Deploy', { trustedRoleArns: [`arn:aws-cn:iam::${CALLER_ACCOUNT}:role/ci`] });
+      expect(() => new CrossAccountRole(china, 'Global', { trustedRoleArns: [CI_ROLE] }))
+        .toThrow(/'arn:aws:iam::111111111111:role\/ci-deployer' is in the partition 'aws', but the stack is in cn-north-1 \(partition 'aws-cn'\)/);
+      const agnostic = new Stack(new App(), 'Agnostic');
+      new CrossAccountRole(agnostic, 'Deploy', { trustedRoleArns: [`arn:aws-cn:iam::${CALLER_ACCOUNT}:role/ci`, CI_ROLE] });
+      expect(Template.fromStack(agnostic).findResources('AWS::IAM::Role')).not.toEqual({});
+    });
+
+    describe('simulation: what the attacker\'s request does', () => {
+      const deployer = `arn:aws:iam::${CALLER_ACCOUNT}:role/deploy/api`;
+      const intern = `arn:aws:iam::${CALLER_ACCOUNT}:role/intern`;
+
+      test('an any-role pattern lets every role of the trusted account in; a path prefix keeps the others out', async () => {
+        // GIVEN the trust written by hand with an any-role pattern
+        const stack = newStack();
+        const handWritten = new iam.Role(stack, 'HandWritten', {
+          assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CALLER_ACCOUNT}:role/*` } }),
+        });
+        // THEN any role the trusted account's administrators create gets in
+        expect(await simulate(stack, handWritten, awsCaller(intern, { 'aws:PrincipalArn': intern }))).toBe('Allowed');
+        // and the library refuses the pattern
+        expect(() => new CrossAccountRole(newStack(), 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/*`] }))
+          .toThrow(/narrows nothing/);
+        // while a path prefix keeps the intern out
+        const fixed = newStack();
+        const role = new CrossAccountRole(fixed, 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/deploy/*`] });
+        expect(await simulate(fixed, role, awsCaller(deployer, { 'aws:PrincipalArn': deployer }))).toBe('Allowed');
+        expect(await simulate(fixed, role, awsCaller(intern, { 'aws:PrincipalArn': intern }))).toBe('Denied');
+      });
+
+      test('an any-role pattern with an organization lets every role of every member account in', async () => {
+        const stack = newStack();
+        const handWritten = new iam.Role(stack, 'HandWritten', {
+          assumedBy: new iam.AnyPrincipal().withConditions({
+            StringEquals: { 'aws:PrincipalOrgID': TEST_ORG },
+            ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*' },
+          }),
+        });
+        const member = `arn:aws:iam::${OTHER_ACCOUNT}:role/anything`;
+        expect(await simulate(stack, handWritten, awsCaller(member, { 'aws:PrincipalOrgID': TEST_ORG, 'aws:PrincipalArn': member }))).toBe('Allowed');
+        expect(() => new CrossAccountRole(newStack(), 'Ops', { trustedOrganizationIds: [TEST_ORG], trustedPrincipalArnPatterns: ['arn:aws:iam::*:role/*'] }))
+          .toThrow(/narrows nothing of the trusted organization/);
+      });
+
+      test('a pattern for an account that is not trusted can never match: the intended caller is locked out', async () => {
+        const stack = newStack();
+        const handWritten = new iam.Role(stack, 'HandWritten', {
+          assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${OTHER_ACCOUNT}:role/deploy` } }),
+        });
+        const ours = `arn:aws:iam::${CALLER_ACCOUNT}:role/deploy`;
+        const theirs = `arn:aws:iam::${OTHER_ACCOUNT}:role/deploy`;
+        expect(await simulate(stack, handWritten, awsCaller(ours, { 'aws:PrincipalArn': ours }))).toBe('Denied');
+        expect(await simulate(stack, handWritten, awsCaller(theirs, { 'aws:PrincipalArn': theirs }))).toBe('Denied');
+        expect(() => new CrossAccountRole(newStack(), 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [theirs] }))
+          .toThrow(/is for account 333333333333, but the trusted accounts are 111111111111, so it can never match/);
+      });
+
+      test('a role pattern moved from trustedRoleArns into trustedPrincipalArnPatterns lets matching roles in and keeps the others out', async () => {
+        const stack = newStack();
+        const role = new CrossAccountRole(stack, 'Deploy', { trustedAccounts: [CALLER_ACCOUNT], trustedPrincipalArnPatterns: [`arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-*`] });
+        const matching = `arn:aws:iam::${CALLER_ACCOUNT}:role/deploy-web`;
+        expect(await simulate(stack, role, awsCaller(matching, { 'aws:PrincipalArn': matching }))).toBe('Allowed');
+        expect(await simulate(stack, role, awsCaller(intern, { 'aws:PrincipalArn': intern }))).toBe('Denied');
+      });
+    });
+  });
+
+  test('skips the ARN checks for tokens', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const pattern = new CfnParameter(stack, 'CallerPattern').valueAsString;
+    const account = new CfnParameter(stack, 'CallerAccount').valueAsString;
+    const roleArn = new CfnParameter(stack, 'CallerRoleArn').valueAsString;
+    new CrossAccountRole(stack, 'Deploy', {
+      trustedAccounts: [account],
+      trustedRoleArns: [roleArn, `arn:${Aws.PARTITION}:iam::${CALLER_ACCOUNT}:role/ci`],
+      // with a token account, the accounts the patterns may name are only known at deployment
+      trustedPrincipalArnPatterns: [pattern, `arn:aws:iam::${OTHER_ACCOUNT}:role/deploy-*`],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Condition: { ArnEquals: { 'aws:PrincipalArn': { Ref: 'CallerPattern' } } } }),
+          Match.objectLike({ Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OTHER_ACCOUNT}:role/deploy-*` } } }),
+        ],
+      },
     });
   });
 

@@ -75,10 +75,22 @@ describe('ThirdPartyRole', () => {
       ['external id characters', { vendorAccountId: VENDOR, externalId: 'id#1' }, /prop 'externalId': 'id#1' contains characters outside/],
       ['vendor account', { vendorAccountId: '46462253201', externalId: EXTERNAL_ID }, /prop 'vendorAccountId': '46462253201' is not a 12-digit AWS account id/],
       ['vendor role ARN', { vendorRoleArn: 'arn:aws:iam::464622532012:group/x', externalId: EXTERNAL_ID }, /prop 'vendorRoleArn': .* is not a valid iam ARN/],
+      ['wildcard vendor role', { vendorRoleArn: `arn:aws:iam::${VENDOR}:role/*`, externalId: EXTERNAL_ID },
+        /prop 'vendorRoleArn': 'arn:aws:iam::464622532012:role\/\*' contains a wildcard, but IAM refuses wildcards in a trust policy's Principal \(the deployment fails\); give the exact role ARN from the vendor's integration guide, or the vendor's account with vendorAccountId/],
+      ['vendor role of another partition', { vendorRoleArn: `arn:aws-cn:iam::${VENDOR}:role/integration`, externalId: EXTERNAL_ID },
+        /prop 'vendorRoleArn': 'arn:aws-cn:iam::464622532012:role\/integration' is in the partition 'aws-cn', but the stack is in us-east-1 \(partition 'aws'\)/],
     ];
     test.each(cases)('%s', (_name, props, message) => {
       const stack = newStack();
       expect(() => new ThirdPartyRole(stack, 'Vendor', props)).toThrow(message);
+    });
+  });
+
+  test('accepts a token vendor role ARN', () => {
+    const stack = newStack();
+    new ThirdPartyRole(stack, 'Vendor', { vendorRoleArn: new CfnParameter(stack, 'VendorRole').valueAsString, externalId: EXTERNAL_ID });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { AWS: { Ref: 'VendorRole' } } }] },
     });
   });
 
