@@ -9,6 +9,7 @@ import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy } from '../core/trust-policy';
+import { ScopeCheck } from '../core/trust-scope';
 
 /** Which identities of an identity pool a role serves (`cognito-identity.amazonaws.com:amr`). */
 export enum IdentityPoolIdentityType {
@@ -90,6 +91,7 @@ export class IdentityPoolRole extends iam.Role {
       ],
     });
     if (this.identityType === IdentityPoolIdentityType.UNAUTHENTICATED) {
+      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
       Annotations.of(this).addWarningV2('cdk-access-patterns:unauthenticatedIdentities',
         'This role serves unauthenticated (guest) identities: anyone who knows the identity pool id gets its credentials. Grant it only what the public may do.');
     }

@@ -8,6 +8,7 @@ import { ErrorSite, fail, siteOf } from '../core/errors';
 import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustPolicy } from '../core/trust-policy';
+import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateArn, validateNoDuplicates } from '../core/validation';
 import { addWebIdentityStatement, issuerOf, oidcProviderArn, validateProviderAccount } from '../core/web-identity';
 
@@ -94,7 +95,8 @@ export interface IrsaRoleProps extends PatternRoleProps {
   /**
    * Namespaces all of whose service accounts may assume the role
    * (`StringLike system:serviceaccount:<namespace>:*`). Broad: every workload anyone
-   * deploys into the namespace gets the role; leaves a warning.
+   * deploys into the namespace gets the role; leaves a warning. A namespace may be a
+   * token (e.g. a parameter): the subject stays a `StringLike` pattern around it.
    *
    * @default - none
    */
@@ -154,8 +156,10 @@ export class IrsaRole extends iam.Role {
       addWebIdentityStatement(this.trust, { providerArn, issuer, audiences: ['sts.amazonaws.com'], subjects });
     }
     if (namespaces.length > 0) {
+      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
+      const names = namespaces.map(n => (Token.isUnresolved(n) ? '(one chosen at deploy time)' : n));
       Annotations.of(this).addWarningV2('cdk-access-patterns:allServiceAccounts',
-        `Every service account of the namespaces ${namespaces.join(', ')} can assume this role, including ones created later.`);
+        `Every service account of the namespaces ${names.join(', ')} can assume this role, including ones created later.`);
     }
   }
 }

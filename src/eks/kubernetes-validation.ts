@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { ServiceAccount } from './kubernetes';
 import { ErrorSite, fail } from '../core/errors';
+import { hasLiteralWildcard } from '../core/token-text';
 import { quote } from '../core/validation';
 
 /** Validation of Kubernetes names (internal). */
@@ -13,15 +14,27 @@ const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 
 /** An EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit. */
 export function validateClusterName(site: ErrorSite, prop: string, value: string): void {
-  if (Token.isUnresolved(value)) return;
+  if (Token.isUnresolved(value)) return refuseLiteralWildcard(site, prop, value, 'EKS cluster name');
   if (!CLUSTER_NAME.test(value)) {
     fail(site, prop, `${quote(value)} is not an EKS cluster name`, 'use 1-100 letters, digits, \'-\' or \'_\', starting with a letter or digit');
   }
 }
 
+/**
+ * A value with tokens is only known at deploy time, but the text around the tokens is
+ * not: a `*` or `?` there would make the exact trust condition a pattern once the
+ * trust builder sends values with literal wildcards to `StringLike`.
+ */
+function refuseLiteralWildcard(site: ErrorSite, prop: string, value: string, what: string): void {
+  if (hasLiteralWildcard(value)) {
+    fail(site, prop, `${quote(value)} has '*' or '?' around a value chosen at deploy time, but a ${what} is an exact name`,
+      `give the ${what} exactly (a token, or text without '*' and '?')`);
+  }
+}
+
 /** A namespace name: an RFC 1123 label, 1-63 characters. */
 export function validateNamespace(site: ErrorSite, prop: string, value: string): void {
-  if (Token.isUnresolved(value)) return;
+  if (Token.isUnresolved(value)) return refuseLiteralWildcard(site, prop, value, 'Kubernetes namespace');
   if (value.length > 63 || !LABEL.test(value)) {
     fail(site, prop, `${quote(value)} is not a Kubernetes namespace name`,
       'use 1-63 lower-case letters, digits or \'-\', starting and ending with a letter or digit (RFC 1123 label)');
@@ -30,7 +43,7 @@ export function validateNamespace(site: ErrorSite, prop: string, value: string):
 
 /** A service account name: an RFC 1123 subdomain, 1-253 characters. */
 export function validateServiceAccountName(site: ErrorSite, prop: string, value: string): void {
-  if (Token.isUnresolved(value)) return;
+  if (Token.isUnresolved(value)) return refuseLiteralWildcard(site, prop, value, 'Kubernetes service account name');
   if (value.length > 253 || !SUBDOMAIN.test(value)) {
     fail(site, prop, `${quote(value)} is not a Kubernetes service account name`,
       'use lower-case letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, at most 253 characters (RFC 1123 subdomain)');

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { validateClusterName, validateNamespace, validateServiceAccountName } from './kubernetes-validation';
 import { PodIdentityRole } from './pod-identity-role';
 import { ErrorSite, fail, siteOf } from '../core/errors';
+import { accountOfArn } from '../core/token-text';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy } from '../core/trust-policy';
 import { parseArn, quote } from '../core/validation';
@@ -245,6 +246,30 @@ function validateAgainstRole(
         'associate a cluster the role lists, or add its ARN to the role\'s clusterArns');
     }
   }
+  validateClusterAccount(site, scope, props, clusterName, role);
+}
+
+/**
+ * EKS sets `aws:SourceAccount` to the cluster's account: a cluster of another account than
+ * the one the PodIdentityRole's trust requires could never assume it. The cluster's
+ * account is the one in its ARN, or else the association's (an association lives in its
+ * cluster's account). Skipped when either account is a token.
+ */
+function validateClusterAccount(
+  site: ErrorSite, scope: Construct, props: PodIdentityAssociationProps, clusterName: string, role: PodIdentityRole,
+): void {
+  const required = role._sourceAccount;
+  if (Token.isUnresolved(required)) return;
+  const given = props.cluster === undefined ? undefined : props.cluster.clusterRef.clusterArn;
+  const fromArn = given === undefined ? undefined : accountOfArn(given);
+  const stackAccount = Stack.of(scope).account;
+  const account = fromArn ?? (Token.isUnresolved(stackAccount) ? undefined : stackAccount);
+  if (account === undefined || account === required) return;
+  const cluster = Token.isUnresolved(clusterName) ? 'the cluster' : `the cluster ${quote(clusterName)}`;
+  fail(site, props.cluster === undefined ? 'clusterName' : 'cluster',
+    `${cluster} is in account ${account}${fromArn !== undefined ? ` (its ARN ${quote(given!)})` : ' (the association\'s account)'}, `
+    + `but the trust of ${role.node.path} requires aws:SourceAccount ${required}, and EKS sets aws:SourceAccount to the cluster's account, so EKS could never assume the role`,
+    `associate a cluster of account ${required} with this role; for a cluster of account ${account}, associate a role of that account and give ${role.node.path} as its targetRole`);
 }
 
 /** Whether `value` matches an IAM `StringLike` pattern (`*` and `?`). */

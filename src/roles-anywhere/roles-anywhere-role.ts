@@ -9,6 +9,7 @@ import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
 import { TrustPolicy } from '../core/trust-policy';
+import { ScopeCheck } from '../core/trust-scope';
 import { validateNoDuplicates } from '../core/validation';
 
 /** Properties for a {@link RolesAnywhereRole}. */
@@ -33,7 +34,9 @@ export interface RolesAnywhereRoleProps extends PatternRoleProps {
    * At least one condition must name certificate holders (the subject's common name, UID
    * or serial number, or a subject alternative name): issuer, organization or unit
    * conditions alone accept every certificate a CA issues to an organization, so they
-   * need `allowAnyCertificate`.
+   * need `allowAnyCertificate`. Common names, UIDs, serial numbers and subject alternative
+   * names are exact; host name patterns need `CertificateCondition.subjectAlternativeNameDnsPattern`
+   * or `subjectCommonNamePattern`.
    *
    * @default - none; then `allowAnyCertificate` must be set
    */
@@ -56,7 +59,8 @@ export interface RolesAnywhereRoleProps extends PatternRoleProps {
  * The trust policy trusts `rolesanywhere.amazonaws.com` with `sts:AssumeRole`,
  * `sts:TagSession` and `sts:SetSourceIdentity` (all three are required), always pinned to
  * its trust anchors (`ArnEquals aws:SourceArn`) and scoped by certificate attributes
- * (`StringEquals aws:PrincipalTag/x509Subject/CN` ...). Trusting every certificate of an
+ * (`StringEquals aws:PrincipalTag/x509Subject/CN` ...; `StringLike` only for the DNS
+ * patterns of the `...Pattern` factories). Trusting every certificate of an
  * anchor takes `allowAnyCertificate: true` and warns. List the role in a
  * {@link RolesAnywhereProfile} so that workloads can get its credentials.
  *
@@ -108,7 +112,11 @@ export class RolesAnywhereRole extends iam.Role {
         ...conditions.map(c => c._toTrustCondition()),
       ],
     });
+    // A host name pattern (CertificateCondition.subjectAlternativeNameDnsPattern or
+    // subjectCommonNamePattern) is its own named opt-in to the certificates it matches.
+    if (conditions.some(c => c.isPattern)) this.trust._acceptOwnerWide(ScopeCheck.CERTIFICATE);
     if (props.allowAnyCertificate && !scoped) {
+      this.trust._acceptOwnerWide(ScopeCheck.CERTIFICATE);
       Annotations.of(this).addWarningV2('cdk-access-patterns:anyCertificate',
         'Every certificate the trust anchors accept can assume this role (allowAnyCertificate); scope it with certificateConditions, e.g. CertificateCondition.subjectCommonName(...).');
     }

@@ -212,7 +212,11 @@ describe('IdentityPoolRoles', () => {
     });
     roles.grantPerIdentityPrefix(bucket, 'private');
     Validations.of(logs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This is the access log bucket itself.' });
-    expect(nagFindings(stack)).toEqual([]);
+    // The guest role is owner-wide by the one definition of a narrow trust: anyone who reaches the pool gets it.
+    expect(nagFindings(stack)).toEqual([{
+      path: 'App/Roles/UnauthenticatedRole/Resource',
+      rule: 'AccessPatterns-TrustWebIdentitySubjectOwnerWide[Subject::amr:unauthenticated]',
+    }]);
   });
 
   describe('simulation', () => {

@@ -140,6 +140,37 @@ describe('IrsaRole', () => {
     Annotations.fromStack(stack).hasWarning('/Workloads/Team', Match.stringLikeRegexp('Every service account of the namespaces team-a'));
   });
 
+  describe('a namespace chosen at deploy time (a token) keeps its subject a pattern', () => {
+    let stack: Stack;
+    let role: IrsaRole;
+    beforeAll(() => {
+      stack = newStack();
+      const namespace = new CfnParameter(stack, 'Namespace').valueAsString;
+      role = new IrsaRole(stack, 'Team', { clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)], allServiceAccountsInNamespaces: [namespace] });
+    });
+
+    test('StringLike on sub with the token and a literal *, aud stays StringEquals, and the warning names no token', () => {
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [{
+            Condition: {
+              StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+              StringLike: { [`${ISSUER}:sub`]: { 'Fn::Join': ['', ['system:serviceaccount:', { Ref: 'Namespace' }, ':*']] } },
+            },
+          }],
+        },
+      });
+      Annotations.fromStack(stack).hasWarning('/Workloads/Team', Match.stringLikeRegexp('^Every service account of the namespaces \\(one chosen at deploy time\\) can assume this role'));
+    });
+
+    test('every service account of the namespace is allowed, and those of other namespaces are denied', async () => {
+      const overrides = { Namespace: 'team-a' };
+      expect(await simulate(stack, role, podToken('system:serviceaccount:team-a:controller'), overrides)).toBe('Allowed');
+      expect(await simulate(stack, role, podToken('system:serviceaccount:team-b:controller'), overrides)).toBe('Denied');
+      expect(await simulate(stack, role, podToken('system:serviceaccount:team-ab:controller'), overrides)).toBe('Denied');
+    });
+  });
+
   test('matches the snapshot and passes the nag packs', () => {
     const stack = newStack();
     new IrsaRole(stack, 'Reader', {
@@ -196,8 +227,22 @@ describe('IrsaRole', () => {
       ['bad service account', { clusters: ok, serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader_1' }] }, /'reader_1' is not a Kubernetes service account name/],
       ['duplicate pair', { clusters: ok, serviceAccounts: [...sa, ...sa] }, /the service account 'orders:reader' is listed more than once/],
       ['bad wildcard namespace', { clusters: ok, allServiceAccountsInNamespaces: ['*'] }, /prop 'allServiceAccountsInNamespaces': '\*' is not a Kubernetes namespace name/],
+      ['maxTrustPolicySize above IAM\'s documented maximum', { clusters: ok, serviceAccounts: sa, maxTrustPolicySize: 10000 },
+        /prop 'maxTrustPolicySize': 10000 is above 8192, the largest "Role trust policy length" quota IAM documents/],
     ])('%s', (_name, props, message) => {
       expect(() => new IrsaRole(newStack(), 'Role', props as any)).toThrow(message);
+    });
+
+    test.each([
+      ['a wildcard after a deploy-time service account name', (s: Stack) => ({ serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: `${new CfnParameter(s, 'Sa').valueAsString}*` }] }),
+        /prop 'serviceAccounts': '.*\*' has '\*' or '\?' around a value chosen at deploy time, but a Kubernetes service account name is an exact name/],
+      ['a wildcard around a deploy-time namespace', (s: Stack) => ({ serviceAccounts: [{ serviceAccountNamespace: `team-?${new CfnParameter(s, 'Ns').valueAsString}`, serviceAccountName: 'reader' }] }),
+        /prop 'serviceAccounts': 'team-\?.*' has '\*' or '\?' around a value chosen at deploy time, but a Kubernetes namespace is an exact name/],
+      ['a wildcard in a deploy-time namespace of allServiceAccountsInNamespaces', (s: Stack) => ({ allServiceAccountsInNamespaces: [`team-${new CfnParameter(s, 'Ns').valueAsString}*`] }),
+        /prop 'allServiceAccountsInNamespaces': .* has '\*' or '\?' around a value chosen at deploy time/],
+    ])('%s is refused', (_name, props, message) => {
+      const stack = newStack();
+      expect(() => new IrsaRole(stack, 'Role', { clusters: ok, ...props(stack) })).toThrow(message);
     });
 
     test('many clusters times service accounts exceed the trust policy size', () => {

@@ -120,8 +120,28 @@ describe('PodIdentityRole', () => {
       ['cluster ARN', { clusterArns: ['arn:aws:eks:us-east-1:222222222222:nodegroup/prod/x'] }, /prop 'clusterArns': .* is not a valid eks ARN/],
       ['empty service accounts', { serviceAccounts: [] }, /prop 'serviceAccounts': the list is empty/],
       ['bad service account', { serviceAccounts: [{ serviceAccountNamespace: 'kube_system', serviceAccountName: 'x' }] }, /'kube_system' is not a Kubernetes namespace name/],
+      ['a cluster of another account than the role\'s', { clusterArns: [`arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:cluster/prod`] },
+        new RegExp(`Invalid PodIdentityRole 'Workloads/Role' prop 'clusterArns': the cluster 'arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:cluster/prod' is in account ${OTHER_ACCOUNT}, `
+          + `but the trust requires aws:SourceAccount ${TEST_ACCOUNT} \\(the role's account\\), and EKS sets aws:SourceAccount to the cluster's account, so the trust could never match; list clusters of account ${TEST_ACCOUNT}`)],
+      ['a cluster of another account than sourceAccount', { sourceAccount: OTHER_ACCOUNT, clusterArns: [CLUSTER_ARN] },
+        new RegExp(`prop 'clusterArns': the cluster .* is in account ${TEST_ACCOUNT}, but the trust requires aws:SourceAccount ${OTHER_ACCOUNT} \\(sourceAccount\\)`)],
+      ['maxTrustPolicySize above IAM\'s documented maximum', { maxTrustPolicySize: 8193 }, /prop 'maxTrustPolicySize': 8193 is above 8192/],
     ])('%s', (_name, props, message) => {
       expect(() => new PodIdentityRole(newStack(), 'Role', props as any)).toThrow(message);
+    });
+
+    test('a cluster ARN with tokens: its written-out account is compared, and no wildcard may surround the tokens', () => {
+      const stack = newStack();
+      const otherAccount = stack.formatArn({ service: 'eks', account: OTHER_ACCOUNT, resource: 'cluster', resourceName: 'prod' });
+      expect(() => new PodIdentityRole(stack, 'Other', { clusterArns: [otherAccount] }))
+        .toThrow(new RegExp(`prop 'clusterArns': the cluster .* is in account ${OTHER_ACCOUNT}, but the trust requires aws:SourceAccount ${TEST_ACCOUNT}`));
+      const anyCluster = stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: '*' });
+      expect(() => new PodIdentityRole(stack, 'Any', { clusterArns: [anyCluster] }))
+        .toThrow(/prop 'clusterArns': .* has '\*' or '\?' around a value chosen at deploy time, but the eks-cluster-arn tag is compared exactly/);
+      // Tokens in the account field or for the whole ARN are not compared.
+      new PodIdentityRole(stack, 'Same', { clusterArns: [stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: 'prod' })] });
+      new PodIdentityRole(stack, 'Deferred', { clusterArns: [stack.formatArn({ service: 'eks', account: new CfnParameter(stack, 'Account').valueAsString, resource: 'cluster', resourceName: 'prod' })] });
+      Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 2);
     });
   });
 
@@ -311,6 +331,36 @@ describe('PodIdentityAssociation', () => {
       const stack = newStack();
       const role = new PodIdentityRole(stack, 'Source', { serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }] });
       expect(() => role.associate('Assoc', { ...base, disableSessionTags: true })).toThrow(/prop 'disableSessionTags': .* tagged with its serviceAccounts/);
+    });
+
+    test('a cluster of another account than the role\'s aws:SourceAccount, by name (the association\'s account) or by ARN', () => {
+      // GIVEN a role whose trust admits sessions of account TEST_ACCOUNT only
+      const app = new App();
+      const roles = new Stack(app, 'Roles', { env: TEST_ENV });
+      const role = new PodIdentityRole(roles, 'Source');
+      // WHEN the association lives in another account
+      const other = new Stack(app, 'Other', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
+      // THEN
+      expect(() => new PodIdentityAssociation(other, 'Assoc', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader', role }))
+        .toThrow(new RegExp(`Invalid PodIdentityAssociation 'Other/Assoc' prop 'clusterName': the cluster 'prod' is in account ${OTHER_ACCOUNT} \\(the association's account\\), `
+          + `but the trust of Roles/Source requires aws:SourceAccount ${TEST_ACCOUNT}, and EKS sets aws:SourceAccount to the cluster's account, so EKS could never assume the role`));
+      // ... or the cluster is given with an ARN of another account
+      const stack = newStack();
+      const unscoped = new PodIdentityRole(stack, 'Source');
+      const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'prod' });
+      Object.defineProperty(cluster, 'clusterRef', { value: { clusterName: 'prod', clusterArn: `arn:aws:eks:us-east-1:${OTHER_ACCOUNT}:cluster/prod` } });
+      expect(() => unscoped.associate('Assoc', { cluster, serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }))
+        .toThrow(new RegExp(`prop 'cluster': the cluster 'prod' is in account ${OTHER_ACCOUNT} \\(its ARN '.*'\\), but the trust of Workloads/Source requires aws:SourceAccount ${TEST_ACCOUNT}`));
+    });
+
+    test('accounts that are tokens are not compared', () => {
+      // (checked when the association is created; these cross-environment apps are not synthesized)
+      const app = new App();
+      const roles = new Stack(app, 'Roles', { env: TEST_ENV });
+      const anywhere = new Stack(app, 'Anywhere');
+      const elsewhere = new Stack(app, 'Elsewhere', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } });
+      expect(() => new PodIdentityAssociation(anywhere, 'Assoc', { ...base, role: new PodIdentityRole(roles, 'Source') })).not.toThrow();
+      expect(() => new PodIdentityAssociation(elsewhere, 'Assoc', { ...base, role: new PodIdentityRole(anywhere, 'Deferred') })).not.toThrow();
     });
 
     test('a cluster of another account, by construct', () => {

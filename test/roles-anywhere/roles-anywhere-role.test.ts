@@ -5,7 +5,7 @@ import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
 import { CertificateCondition, ITrustAnchor, RolesAnywhereRole, TrustAnchor, TrustAnchorSource } from '../../src';
 import { TEST_ACCOUNT, TEST_ENV } from '../support/env';
 import { nagFindings } from '../support/nag';
-import { serviceCaller, simulate } from '../support/simulate';
+import { serviceCaller, simulate, simulatePolicy } from '../support/simulate';
 import { templateOf } from '../support/template';
 
 const PCA_ARN = `arn:aws:acm-pca:us-east-1:${TEST_ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555`;
@@ -57,14 +57,14 @@ describe('RolesAnywhereRole', () => {
     });
   });
 
-  test('combines subject, issuer and SAN conditions, with wildcards as StringLike', () => {
+  test('combines subject, issuer and SAN conditions, with host name patterns as StringLike', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
     new RolesAnywhereRole(stack, 'Backup', {
       trustAnchors: [TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN)],
       certificateConditions: [
-        CertificateCondition.subjectCommonName('backup-*'),
+        CertificateCondition.subjectCommonNamePattern('backup-*.corp.example.com'),
         CertificateCondition.subjectOrganizationalUnit('Backup'),
         CertificateCondition.subjectOrganization('Acme'),
         CertificateCondition.issuerCommonName('Acme Issuing CA 1', 'Acme Issuing CA 2'),
@@ -79,7 +79,7 @@ describe('RolesAnywhereRole', () => {
         Statement: [{
           Condition: {
             ArnEquals: { 'aws:SourceArn': ANCHOR_ARN },
-            StringLike: { 'aws:PrincipalTag/x509Subject/CN': 'backup-*' },
+            StringLike: { 'aws:PrincipalTag/x509Subject/CN': 'backup-*.corp.example.com' },
             StringEquals: {
               'aws:PrincipalTag/x509Subject/OU': 'Backup',
               'aws:PrincipalTag/x509Subject/O': 'Acme',
@@ -192,15 +192,169 @@ describe('RolesAnywhereRole', () => {
     });
   });
 
-  test('a wildcard CN allows matching names and denies others', async () => {
+  test('a common name pattern allows matching host names and denies others', async () => {
     // GIVEN
     const stack = newStack();
     const anchor = TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN);
     // WHEN
-    const role = new RolesAnywhereRole(stack, 'Backup', { trustAnchors: [anchor], certificateConditions: [CertificateCondition.subjectCommonName('backup-*')] });
+    const role = new RolesAnywhereRole(stack, 'Backup', {
+      trustAnchors: [anchor],
+      certificateConditions: [CertificateCondition.subjectCommonNamePattern('backup-*.dc1.acme.internal')],
+    });
     // THEN
-    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup-07' }))).toBe('Allowed');
-    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'web-07' }))).toBe('Denied');
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup-07.dc1.acme.internal' }))).toBe('Allowed');
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'web-07.dc1.acme.internal' }))).toBe('Denied');
+    expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup-07' }))).toBe('Denied');
+  });
+
+  describe('certificate names are exact unless a pattern factory opts in', () => {
+    const anchorIn = (stack: Stack): ITrustAnchor => TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN);
+
+    test('a DNS SAN pattern allows the fleet and denies names outside its domain', async () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      const role = new RolesAnywhereRole(stack, 'Nodes', {
+        trustAnchors: [anchorIn(stack)],
+        certificateConditions: [CertificateCondition.subjectAlternativeNameDnsPattern('*.nodes.corp.example.com')],
+      });
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [{ Condition: { StringLike: { 'aws:PrincipalTag/x509SAN/DNS': '*.nodes.corp.example.com' }, StringEquals: Match.absent() } }],
+        },
+      });
+      const san = (dns: string) => certificateSession(ANCHOR_ARN, { 'x509SAN/DNS': dns });
+      expect(await simulate(stack, role, san('web01.nodes.corp.example.com'))).toBe('Allowed');
+      expect(await simulate(stack, role, san('attacker.example.org'))).toBe('Denied');
+      expect(await simulate(stack, role, san('web01.nodes.corp.example.com.attacker.org'))).toBe('Denied');
+      expect(await simulate(stack, role, san('evilnodes.corp.example.com'))).toBe('Denied');
+      expect(await simulate(stack, role, san('nodes.corp.example.com'))).toBe('Denied');
+    });
+
+    test('exact values and a pattern of one attribute are alternatives, exact ones under StringEquals', async () => {
+      // GIVEN
+      const stack = newStack();
+      // WHEN
+      const role = new RolesAnywhereRole(stack, 'Nodes', {
+        trustAnchors: [anchorIn(stack)],
+        certificateConditions: [
+          CertificateCondition.subjectAlternativeNameDns('bastion.corp.example.com'),
+          CertificateCondition.subjectAlternativeNameDnsPattern('*.nodes.corp.example.com'),
+        ],
+      });
+      // THEN
+      const san = (dns: string) => certificateSession(ANCHOR_ARN, { 'x509SAN/DNS': dns });
+      expect(await simulate(stack, role, san('bastion.corp.example.com'))).toBe('Allowed');
+      expect(await simulate(stack, role, san('web01.nodes.corp.example.com'))).toBe('Allowed');
+      expect(await simulate(stack, role, san('bastion2.corp.example.com'))).toBe('Denied');
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [
+            { Condition: { StringEquals: { 'aws:PrincipalTag/x509SAN/DNS': 'bastion.corp.example.com' }, StringLike: Match.absent() } },
+            { Condition: { StringLike: { 'aws:PrincipalTag/x509SAN/DNS': '*.nodes.corp.example.com' }, StringEquals: Match.absent() } },
+          ],
+        },
+      });
+    });
+
+    test('a common name chosen at deploy time is compared exactly: a certificate with another name is denied even if the value is *', async () => {
+      // GIVEN
+      const stack = newStack();
+      const host = new CfnParameter(stack, 'Host').valueAsString;
+      // WHEN
+      const role = new RolesAnywhereRole(stack, 'Backup', { trustAnchors: [anchorIn(stack)], certificateConditions: [CertificateCondition.subjectCommonName(host)] });
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [{ Condition: { StringEquals: { 'aws:PrincipalTag/x509Subject/CN': { Ref: 'Host' } }, StringLike: Match.absent() } }] },
+      });
+      const attacker = certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'attacker.example.org' });
+      expect(await simulate(stack, role, attacker, { Host: '*' })).toBe('Denied');
+      expect(await simulate(stack, role, certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'backup01' }), { Host: 'backup01' })).toBe('Allowed');
+    });
+
+    test('a policy variable is refused: with it the common name would be compared with itself and match every certificate', async () => {
+      // GIVEN the trust such a value would render: every certificate of the anchor gets in
+      const rendered = {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Principal: { Service: 'rolesanywhere.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { ArnEquals: { 'aws:SourceArn': ANCHOR_ARN }, StringEquals: { 'aws:PrincipalTag/x509Subject/CN': '${aws:PrincipalTag/x509Subject/CN}' } },
+        }],
+      };
+      const attacker = certificateSession(ANCHOR_ARN, { 'x509Subject/CN': 'attacker.example.org' });
+      expect(await simulatePolicy(rendered, `arn:aws:iam::${TEST_ACCOUNT}:role/Backup`, attacker)).toBe('Allowed');
+      // WHEN / THEN the factory refuses the value, so no role is built with it
+      expect(() => new RolesAnywhereRole(newStack(), 'Role', {
+        trustAnchors: [TrustAnchor.fromTrustAnchorArn(newStack(), 'Anchor', ANCHOR_ARN)],
+        certificateConditions: [CertificateCondition.subjectCommonName('${aws:PrincipalTag/x509Subject/CN}')],
+      })).toThrow(/prop 'certificateConditions': '\$\{aws:PrincipalTag\/x509Subject\/CN\}' on x509Subject\/CN holds an IAM policy variable/);
+    });
+
+    const exactCases: Array<[string, (s: Stack) => CertificateCondition, RegExp]> = [
+      ['a CN of *.*', () => CertificateCondition.subjectCommonName('*.*'),
+        /Invalid RolesAnywhereRole 'OnPrem\/Role' prop 'certificateConditions': '\*\.\*' on x509Subject\/CN contains '\*' or '\?', but x509Subject\/CN is an exact value.*; give the exact names, or opt in to a host name pattern with CertificateCondition\.subjectCommonNamePattern/],
+      ['a CN of *.com', () => CertificateCondition.subjectCommonName('backup01', '*.com'), /'\*\.com' on x509Subject\/CN contains '\*' or '\?'/],
+      ['a CN prefix wildcard', () => CertificateCondition.subjectCommonName('backup-*'), /'backup-\*' on x509Subject\/CN contains '\*' or '\?'/],
+      ['a CN with ?', () => CertificateCondition.subjectCommonName('backup0?'), /'backup0\?' on x509Subject\/CN contains '\*' or '\?'/],
+      ['a DNS SAN wildcard', () => CertificateCondition.subjectAlternativeNameDns('*.example.com'),
+        /'\*\.example\.com' on x509SAN\/DNS contains .*CertificateCondition\.subjectAlternativeNameDnsPattern\('\*\.nodes\.example\.com'\)/],
+      ['a URI SAN wildcard', () => CertificateCondition.subjectAlternativeNameUri('spiffe://corp.example.com/*'),
+        /'spiffe:\/\/corp\.example\.com\/\*' on x509SAN\/URI contains '\*' or '\?', .*; give the exact values the certificates hold/],
+      ['a UID wildcard', () => CertificateCondition.subjectAttribute('UID', ['svc-*']), /'svc-\*' on x509Subject\/UID contains '\*' or '\?'/],
+      ['a serial number wildcard', () => CertificateCondition.subjectAttribute('serialNumber', ['12*']), /'12\*' on x509Subject\/serialNumber contains/],
+      ['a lower-case cn (IAM compares tag keys without case)', () => CertificateCondition.subjectAttribute('cn', ['*.*']), /'\*\.\*' on x509Subject\/cn contains '\*' or '\?'/],
+      ['an issuer CN wildcard', () => CertificateCondition.issuerCommonName('Acme Issuing CA *'), /'Acme Issuing CA \*' on x509Issuer\/CN contains/],
+      ['a policy variable in an OU', () => CertificateCondition.subjectOrganizationalUnit('${aws:PrincipalTag/x509Subject/OU}'), /on x509Subject\/OU holds an IAM policy variable/],
+      ['a wildcard around a deploy-time CN', (s) => CertificateCondition.subjectCommonName(`${new CfnParameter(s, 'Host').valueAsString}*`),
+        /on x509Subject\/CN contains '\*' or '\?', but x509Subject\/CN is an exact value/],
+      ['a wildcard before a deploy-time DNS name', (s) => CertificateCondition.subjectAlternativeNameDns(`*.${new CfnParameter(s, 'Zone').valueAsString}`),
+        /on x509SAN\/DNS contains '\*' or '\?'/],
+      ['a pattern of *', () => CertificateCondition.subjectAlternativeNameDnsPattern('*'), /'\*' on x509SAN\/DNS accepts any value/],
+      ['a pattern of *.*', () => CertificateCondition.subjectAlternativeNameDnsPattern('*.*'),
+        /'\*\.\*' on x509SAN\/DNS is followed by no literal DNS label after its last wildcard, so it matches names in any domain; keep at least 2 literal labels/],
+      ['a pattern of *.com', () => CertificateCondition.subjectAlternativeNameDnsPattern('*.com'), /'\*\.com' on x509SAN\/DNS is followed by only 1 literal DNS label \('com'\)/],
+      ['a pattern of *example.com', () => CertificateCondition.subjectCommonNamePattern('*example.com'), /'\*example\.com' on x509Subject\/CN is followed by only 1 literal DNS label/],
+      ['a pattern ending in a wildcard', () => CertificateCondition.subjectAlternativeNameDnsPattern('nodes.example.*'), /is followed by no literal DNS label/],
+      ['a pattern with an empty label', () => CertificateCondition.subjectAlternativeNameDnsPattern('*..example.com'), /has an empty label/],
+      ['a pattern with a bad label', () => CertificateCondition.subjectAlternativeNameDnsPattern('*.exa mple.com'), /'exa mple' after its wildcard, which is not a DNS label/],
+      ['a pattern without a wildcard', () => CertificateCondition.subjectAlternativeNameDnsPattern('web01.example.com'),
+        /has no '\*' or '\?', but was given as a pattern; give exact names with CertificateCondition\.subjectAlternativeNameDns/],
+    ];
+    test.each(exactCases)('%s is refused', (_name, condition, message) => {
+      const stack = newStack();
+      expect(() => new RolesAnywhereRole(stack, 'Role', { trustAnchors: [anchorIn(stack)], certificateConditions: [condition(stack)] })).toThrow(message);
+    });
+
+    test('organization and unit values keep wildcards (they do not name certificate holders)', () => {
+      const stack = newStack();
+      new RolesAnywhereRole(stack, 'Role', {
+        trustAnchors: [anchorIn(stack)],
+        certificateConditions: [CertificateCondition.subjectCommonName('backup01'), CertificateCondition.subjectOrganizationalUnit('Backup-*')],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [{ Condition: { StringLike: { 'aws:PrincipalTag/x509Subject/OU': 'Backup-*' } } }] },
+      });
+    });
+
+    test('isPattern and isExact describe the conditions', () => {
+      expect(CertificateCondition.subjectAlternativeNameDnsPattern('*.nodes.example.com').isPattern).toBe(true);
+      expect(CertificateCondition.subjectAlternativeNameDns('a.example.com').isPattern).toBe(false);
+      expect(CertificateCondition.subjectAttribute('uid', ['x']).isExact).toBe(true);
+      expect(CertificateCondition.subjectAttribute('uid', ['x']).identifiesSubject).toBe(true);
+      expect(CertificateCondition.subjectOrganizationalUnit('x').isExact).toBe(false);
+      expect(CertificateCondition.issuerCommonName('x').isExact).toBe(true);
+    });
+  });
+
+  test('maxTrustPolicySize above IAM\'s documented maximum of 8,192 is refused', () => {
+    const stack = newStack();
+    const props = { trustAnchors: [TrustAnchor.fromTrustAnchorArn(stack, 'Anchor', ANCHOR_ARN)], certificateConditions: [CertificateCondition.subjectCommonName('backup01')] };
+    expect(() => new RolesAnywhereRole(stack, 'Role', { ...props, maxTrustPolicySize: 8193 }))
+      .toThrow(/Invalid RolesAnywhereRole 'OnPrem\/Role' prop 'maxTrustPolicySize': 8193 is above 8192, the largest "Role trust policy length" quota IAM documents/);
+    expect(() => new RolesAnywhereRole(stack, 'Max', { ...props, maxTrustPolicySize: 8192 })).not.toThrow();
   });
 
   test('two anchors are both trusted, and a third is not', async () => {
