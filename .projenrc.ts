@@ -163,8 +163,11 @@ new ProjenStruct(project, {
     docs: {
       summary: 'The largest trust policy, in characters without whitespace, that synthesis accepts.',
       remarks:
-        'IAM limits a role trust policy to 2,048 characters unless the account quota was raised ' +
-        '(4,096 is the documented maximum). Above 2,048 synthesis leaves a warning; above this value it fails.',
+        'IAM limits a role trust policy to 2,048 characters unless the account\'s "Role trust policy length" ' +
+        'quota was raised; the documented maximum of that quota is 8,192 ("IAM and AWS STS quotas", ' +
+        'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), and a larger value is ' +
+        'refused. Above 2,048 synthesis leaves a warning; above this value it fails. Values only known at ' +
+        'deploy time count at the longest length of their kind.',
       default: '4096',
       see: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html',
     },
