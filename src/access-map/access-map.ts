@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { describeTemplate } from './describe';
+import { linkTargets } from './link';
 import {
   AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapRole,
 } from './model';
-import { diffMarkdown, mapMarkdown, mapMermaid } from './render';
+import { assumeText, diffMarkdown, mapMarkdown, mapMermaid } from './render';
 import { LoadedTemplate, templatesOfAssembly, templatesOfStack } from './templates';
 
 /** Options for reading an access map. */
@@ -79,7 +80,7 @@ export class AccessMap {
 
   private static fromTemplates(templates: LoadedTemplate[], options: AccessMapOptions, warnings: string[]): AccessMap {
     const prefix = options.prefix ? `${options.prefix}/` : '';
-    const parts = templates.map(t => describeTemplate({ ...t, stack: `${prefix}${t.stack}` }));
+    const parts = linkTargets(templates, templates.map(t => describeTemplate({ ...t, stack: `${prefix}${t.stack}` })));
     return new AccessMap(
       parts.flatMap(p => p.roles),
       parts.flatMap(p => p.permissionSets),
@@ -145,6 +146,7 @@ export class AccessMap {
       for (const a of role.permissions.allowedActions) add(`allowed action: ${a}`);
       for (const f of role.permissions.flags) add(`permissions: ${f}`);
       if (role.permissions.permissionsBoundary) add(`permissions boundary: ${role.permissions.permissionsBoundary}`);
+      for (const t of role.permissions.mayAssume ?? []) add(`may assume: ${assumeText(t)}`);
       for (const d of role.denies) add(`trust: ${d}`);
     }
     for (const set of this.permissionSets) {
@@ -155,6 +157,7 @@ export class AccessMap {
       for (const a of set.permissions.allowedActions) add(`allowed action: ${a}`);
       for (const f of set.permissions.flags) add(`permissions: ${f}`);
       if (set.permissions.permissionsBoundary) add(`permissions boundary: ${set.permissions.permissionsBoundary}`);
+      for (const t of set.permissions.mayAssume ?? []) add(`may assume: ${assumeText(t)}`);
     }
     for (const a of this.assignments) {
       const text = `assignment: ${a.principal} → ${a.permissionSet} in account ${a.account}`;

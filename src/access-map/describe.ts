@@ -1,38 +1,26 @@
 import { Duration } from 'aws-cdk-lib';
-import { Evaluator, isUnresolved } from './evaluate';
+import { Evaluator, isUnresolved, splitOutsideMarkers } from './evaluate';
 import {
-  AccessMapAssignment, AccessMapKind, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole, AccessMapWayIn,
+  AccessMapAssignment, AccessMapAssumeTarget, AccessMapKind, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole, AccessMapWayIn,
 } from './model';
 import { LoadedTemplate } from './templates';
-import { SubjectScope, valueScope } from '../core/subject-scope';
-
-/** One condition of a statement, after its intrinsics were read. */
-interface Condition {
-  readonly operator: string;
-  readonly key: string;
-  readonly values: string[];
-}
-
-/** A trust policy statement after its intrinsics were read. */
-interface Statement {
-  readonly effect: string;
-  readonly principals: Record<string, string[]>;
-  /** `NotPrincipal`: everyone but these. */
-  readonly notPrincipals?: Record<string, string[]>;
-  /** A `Principal` only known at deploy time (an `Fn::If`, a parameter). */
-  readonly unresolvedPrincipal?: string;
-  readonly actions: string[];
-  readonly notActions: string[];
-  readonly conditions: Condition[];
-  /** Condition blocks whose content is only known at deploy time. */
-  readonly opaque: string[];
-}
+import {
+  ReadCondition as Condition, ReadStatement as Statement, asList, isFreeDeployTime, parseJson, readStatement, readTrustPolicy,
+} from '../core/trust-reader';
+import {
+  Breadth, ScopeContext, ScopeReason, StatementScope, WayKind, WayScope, isNarrowingOperator, isPattern, serviceName, statementScope,
+} from '../core/trust-scope';
 
 /** Everything a template contributes to the map. */
 export interface TemplateAccess {
   readonly roles: AccessMapRole[];
   readonly permissionSets: AccessMapPermissionSet[];
   readonly assignments: AccessMapAssignment[];
+  /**
+   * The ARN of each role (same order as `roles`) as this template reads it (`local`) and as
+   * another template of the same top-level stack reads it (`qualified`, see `EvaluatorOptions`).
+   */
+  readonly roleArns: Array<{ readonly local: string; readonly qualified: string }>;
 }
 
 const ADMIN_POLICIES = new Set(['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess']);
@@ -41,38 +29,59 @@ const SAML_SIGN_IN = /^https:\/\/([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazon
 /** Reads the roles, permission sets and assignments of one template. */
 export function describeTemplate(loaded: LoadedTemplate): TemplateAccess {
   const ev = new Evaluator(loaded);
+  const qualified = new Evaluator(loaded, { qualified: true });
   const resources: Record<string, any> = loaded.template.Resources ?? {};
   const roles: AccessMapRole[] = [];
+  const roleArns: TemplateAccess['roleArns'] = [];
   const permissionSets: AccessMapPermissionSet[] = [];
   const assignments: AccessMapAssignment[] = [];
   for (const [id, r] of Object.entries<any>(resources)) {
-    if (r?.Type === 'AWS::IAM::Role') roles.push(describeRole(ev, id, r));
-    else if (r?.Type === 'AWS::SSO::PermissionSet') permissionSets.push(describePermissionSet(ev, r));
-    else if (r?.Type === 'AWS::SSO::Assignment') assignments.push(describeAssignment(ev, r));
+    if (r?.Type === 'AWS::IAM::Role') {
+      roles.push(describeRole(ev, id, r));
+      const arn = { 'Fn::GetAtt': [id, 'Arn'] };
+      roleArns.push({ local: ev.str(arn), qualified: qualified.str(arn) });
+    } else if (r?.Type === 'AWS::SSO::PermissionSet') {
+      permissionSets.push(describePermissionSet(ev, r));
+    } else if (r?.Type === 'AWS::SSO::Assignment') {
+      assignments.push(describeAssignment(ev, r));
+    }
   }
-  return { roles, permissionSets, assignments };
+  return { roles, permissionSets, assignments, roleArns };
+}
+
+/**
+ * Construct paths (or, without path metadata, logical ids) that aws-cdk-lib gives the roles
+ * of its own custom resource providers: the `Provider` framework's functions and waiter,
+ * the `AwsCustomResource` singleton, and `CustomResourceProvider` handlers.
+ */
+const FRAMEWORK_PATH = /(^|\/)(framework-(onEvent|isComplete|onTimeout)|waiter-state-machine|AWS679f53fac002430cb0da5b7982bd2287|[^/]*CustomResourceProvider)(\/|$)/;
+const FRAMEWORK_ID = /^(AWS679f53fac002430cb0da5b7982bd2287|.*CustomResourceProviderRole[0-9A-F]{8}$|.*framework(onEvent|isComplete|onTimeout)ServiceRole[0-9A-F]{8}$|.*waiterstatemachineRole[0-9A-F]{8}$)/;
+
+/** Whether aws-cdk-lib created the role for one of its own custom resource providers. */
+function isFrameworkRole(ev: Evaluator, id: string): boolean {
+  const path = ev.label(id);
+  if (FRAMEWORK_PATH.test(path) || FRAMEWORK_ID.test(id)) return true;
+  // The handlers aws-cdk-lib marks in the construct tree (read with fromStack).
+  return [...ev.loaded.frameworkPaths ?? []].some(marked => path === marked || path.startsWith(`${marked}/`));
 }
 
 function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
   const p = r.Properties ?? {};
-  let doc = ev.value(p.AssumeRolePolicyDocument) as any;
-  // CloudFormation also takes the document as JSON text.
-  if (typeof doc === 'string') doc = parseJson(doc) ?? doc;
-  const raw = doc && typeof doc === 'object' ? asList(doc.Statement) : [doc];
   const waysIn: AccessMapWayIn[] = [];
   const denies: string[] = [];
-  for (const entry of raw) {
-    if (!entry || typeof entry !== 'object') {
-      // A statement (or the whole document) chosen at deploy time: never read as "nobody".
-      waysIn.push(unresolvedWay(`trust statement ${entry === undefined ? '⟨missing⟩' : String(entry)}`, []));
-      continue;
-    }
-    const s = normalize(ev, entry);
+  const partition = ev.partition;
+  const ctx: ScopeContext = {
+    ...(ev.loaded.account ? { account: ev.loaded.account } : {}),
+    ...(isUnresolved(partition) ? {} : { partition }),
+  };
+  for (const s of readTrustPolicy(ev, p.AssumeRolePolicyDocument)) {
     if (s.effect === 'Deny') {
       denies.push(describeDeny(s));
       continue;
     }
-    for (const w of waysInOf(ev, id, s)) {
+    // What the statement lets in comes from the one definition of a narrow trust; the map only says it in words.
+    const scope = statementScope(s, ctx);
+    for (const w of waysInOf(ev, id, s, scope)) {
       // Statements that differ only in their actions (AssumeRole, then TagSession) are one way in.
       const same = waysIn.findIndex(x => x.kind === w.kind && x.who === w.who && x.conditions.join('\n') === w.conditions.join('\n'));
       if (same < 0) waysIn.push(w);
@@ -81,6 +90,7 @@ function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
   }
   const sessionValue = ev.value(p.MaxSessionDuration) ?? 3600;
   const session = typeof sessionValue === 'number' || (typeof sessionValue === 'string' && /^\d+$/.test(sessionValue)) ? Number(sessionValue) : undefined;
+  const framework = isFrameworkRole(ev, id);
   return {
     stack: ev.loaded.stack,
     logicalId: id,
@@ -90,89 +100,56 @@ function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
     sessionLimit: session !== undefined ? duration(session) : String(sessionValue),
     waysIn,
     denies,
-    permissions: rolePermissions(ev, id, p),
+    permissions: rolePermissions(ev, id, p, framework),
+    ...(framework ? { cdkFramework: true } : {}),
   };
 }
 
-/** A way in that only deploy time decides: shown, marked broad, never dropped. */
-function unresolvedWay(who: string, actions: string[]): AccessMapWayIn {
-  return { kind: AccessMapKind.UNRESOLVED, who, conditions: [], actions, broad: 'only known at deploy time', unresolved: true };
+/**
+ * Why a way in is broad, from the one definition of a narrow trust: its reasons that widen
+ * it to owner-wide or beyond, and the problems of its statement. `only` keeps some reasons.
+ */
+function broadOf(reasons: ScopeReason[], scope: StatementScope, only: (r: ScopeReason) => boolean = () => true): string | undefined {
+  const texts = [...reasons, ...scope.problems].filter(r => !r.advisory && r.breadth >= Breadth.OWNER_WIDE && only(r)).map(r => r.text);
+  return texts.length > 0 ? [...new Set(texts)].join('; ') : undefined;
 }
 
-function normalize(ev: Evaluator, s: any): Statement {
-  const principals: Record<string, string[]> = {};
-  let unresolvedPrincipal: string | undefined;
-  const principal = ev.value(s.Principal);
-  if (principal === '*') {
-    principals.AWS = ['*'];
-  } else if (typeof principal === 'string') {
-    unresolvedPrincipal = principal;
-  } else if (principal && typeof principal === 'object') {
-    for (const [type, value] of Object.entries(principal)) principals[type] = ev.strings(value);
-  }
-  let notPrincipals: Record<string, string[]> | undefined;
-  const notPrincipal = ev.value(s.NotPrincipal);
-  if (notPrincipal !== undefined) {
-    notPrincipals = {};
-    if (notPrincipal && typeof notPrincipal === 'object') {
-      for (const [type, value] of Object.entries(notPrincipal)) notPrincipals[type] = ev.strings(value);
-    } else {
-      notPrincipals.AWS = [String(notPrincipal)];
-    }
-  }
-  const conditions: Condition[] = [];
-  const opaque: string[] = [];
-  let block = ev.value(s.Condition);
-  if (typeof block === 'string') {
-    const parsed = parseJson(block);
-    if (!parsed || typeof parsed !== 'object') opaque.push(`conditions only known at deploy time (${block})`);
-    block = parsed;
-  }
-  for (const [operator, raw] of Object.entries<any>(block && typeof block === 'object' ? block : {})) {
-    // A CfnJson block reads as the JSON text its custom resource returns.
-    const keys = typeof raw === 'string' ? parseJson(raw) : raw;
-    if (!keys || typeof keys !== 'object' || Array.isArray(keys)) {
-      opaque.push(`${operator} conditions only known at deploy time${typeof raw === 'string' ? ` (${raw})` : ''}`);
-      continue;
-    }
-    for (const [key, value] of Object.entries(keys)) conditions.push({ operator, key, values: ev.strings(value) });
-  }
-  return {
-    effect: String(ev.value(s.Effect) ?? 'Allow'),
-    principals,
-    ...(notPrincipals ? { notPrincipals } : {}),
-    ...(unresolvedPrincipal ? { unresolvedPrincipal } : {}),
-    actions: ev.strings(s.Action),
-    notActions: ev.strings(s.NotAction),
-    conditions,
-    opaque,
-  };
-}
-
-/** Reads the statement's ways in; consumes the conditions that `who` already says. */
-function waysInOf(ev: Evaluator, roleId: string, s: Statement): AccessMapWayIn[] {
+/** Reads the statement's ways in, in words. */
+function waysInOf(ev: Evaluator, roleId: string, s: Statement, scope: StatementScope): AccessMapWayIn[] {
   const out: AccessMapWayIn[] = [];
-  if (s.unresolvedPrincipal) out.push(way(AccessMapKind.UNRESOLVED, `principal ${s.unresolvedPrincipal}`, s, new Set(), 'only known at deploy time'));
-  if (s.notPrincipals) {
-    out.push(way(AccessMapKind.ANY_PRINCIPAL, `anyone except ${principalList(s.notPrincipals)}`, s, new Set(), 'NotPrincipal: every principal but those named'));
+  for (const w of scope.ways) {
+    const broad = broadOf(w.reasons, scope);
+    if (w.kind === WayKind.UNRESOLVED && s.unresolvedPrincipal !== undefined && w.principal === s.unresolvedPrincipal) {
+      out.push(way(AccessMapKind.UNRESOLVED, s.unresolvedPrincipal, s, new Set(), broad));
+    } else if (w.principal === '*' && s.notPrincipals && w.reasons.some(r => r.finding === 'NotPrincipal')) {
+      out.push(way(AccessMapKind.ANY_PRINCIPAL, `anyone except ${principalList(s.notPrincipals)}`, s, new Set(), broad));
+    } else if ((s.principals.AWS ?? []).includes(w.principal)) {
+      out.push(awsWayIn(ev, s, w, broad));
+    } else if ((s.principals.Service ?? []).includes(w.principal)) {
+      out.push(...serviceWaysIn(ev, roleId, s, w, broad));
+    } else if ((s.principals.Federated ?? []).includes(w.principal)) {
+      out.push(...federatedWaysIn(s, w, scope));
+    } else {
+      out.push(way(kindOf(w), `canonical user ${w.principal}`, s, new Set(), broad));
+    }
   }
-  for (const value of s.principals.AWS ?? []) out.push(awsWayIn(ev, s, value));
-  for (const value of s.principals.Service ?? []) out.push(...serviceWaysIn(ev, roleId, s, value));
-  for (const value of s.principals.Federated ?? []) out.push(...federatedWaysIn(s, value));
-  for (const value of s.principals.CanonicalUser ?? []) out.push(way(AccessMapKind.AWS_PRINCIPAL, `canonical user ${value}`, s, new Set()));
   return out;
+}
+
+function kindOf(w: WayScope): AccessMapKind {
+  return (w.kind as string) as AccessMapKind;
 }
 
 function way(kind: AccessMapKind, who: string, s: Statement, consumed: Set<Condition>, broad?: string): AccessMapWayIn {
   const conditions = s.conditions.filter(c => !consumed.has(c)).map(describeCondition);
-  conditions.push(...s.opaque);
+  conditions.push(...s.opaqueText);
   const actions = s.notActions.length > 0 ? [`every action except ${s.notActions.join(', ')}`] : s.actions;
   return {
     kind,
     who,
     conditions,
     actions,
-    ...(broad ? { broad } : s.opaque.length > 0 ? { broad: 'conditions only known at deploy time' } : {}),
+    ...(broad ? { broad } : {}),
     unresolved: isUnresolved(who) || conditions.some(isUnresolved),
   };
 }
@@ -186,19 +163,7 @@ const NARROWING = /^(StringEquals|StringLike|ArnEquals|ArnLike|StringEqualsIgnor
 
 /** Whether a condition under a `...Like` operator has a `*` or `?` in a value. */
 function hasWildcard(cs: Condition[]): boolean {
-  return cs.some(c => /Like/.test(c.operator) && c.values.some(v => /[*?]/.test(v)));
-}
-
-/**
- * A value chosen at deploy time (`Fn::If`, a parameter, an import): it may be anything,
- * or, with `AWS::NoValue`, remove the key. A reference to a resource of the template
- * (`⟨trust anchor X⟩`) is not one of these.
- */
-const CHOSEN = /⟨(value chosen by condition|parameter |import |Ref |Fn::|value from mapping)/;
-
-/** Whether the conditions may match more than their literal values: a pattern, or a value chosen at deploy time. */
-function uncertain(cs: Condition[]): boolean {
-  return hasWildcard(cs) || cs.some(c => c.values.some(v => CHOSEN.test(v)));
+  return cs.some(c => c.values.some(v => isPattern(c.operator, v)));
 }
 
 /** `o-1 or o-2`, or `like o-*` when a value is a pattern. */
@@ -206,55 +171,29 @@ function valuesText(cs: Condition[]): string {
   return `${hasWildcard(cs) ? 'like ' : ''}${cs.flatMap(c => c.values).join(' or ')}`;
 }
 
-/** Splits on `separator` outside `⟨...⟩` markers (a marker may hold a construct path). */
-function splitOutsideMarkers(text: string, separator: string): string[] {
-  const markers: string[] = [];
-  const masked = text.replace(/⟨[^⟩]*⟩/g, m => `\u0000${markers.push(m) - 1}\u0000`);
-  return masked.split(separator).map(part => part.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => markers[Number(i)]));
-}
-
-function awsWayIn(ev: Evaluator, s: Statement, value: string): AccessMapWayIn {
+function awsWayIn(ev: Evaluator, s: Statement, w: WayScope, broad: string | undefined): AccessMapWayIn {
+  const value = w.principal;
   const consumed = new Set<Condition>();
   const take = (cs: Condition[]) => { cs.forEach(c => consumed.add(c)); return cs; };
   const externalId = take(find(s, 'sts:ExternalId', NARROWING));
   const principalArn = take(find(s, 'aws:PrincipalArn', NARROWING));
-  const mfa = find(s, 'aws:MultiFactorAuthPresent', /^Bool$/).filter(c => c.values.length > 0 && c.values.every(v => v === 'true'));
   const withText = [
     externalId.length > 0 ? `with ExternalId${hasWildcard(externalId) ? ` ${valuesText(externalId)}` : ''}` : '',
     principalArn.length > 0 ? `with principal ARN like ${principalArn.flatMap(c => c.values).join(' or ')}` : '',
   ].filter(Boolean).join(', ');
   const suffix = withText ? ` ${withText}` : '';
-  // A pattern narrows only where it names the account: arn:aws:iam::*:role/* narrows nothing.
-  const arnNarrows = principalArn.length > 0 && !uncertain(principalArn.filter(c => !/Like/.test(c.operator)))
-    && principalArn.every(c => c.values.every(v => /^arn:[^:]+:(iam|sts)::\d{12}:(role|user|assumed-role|federated-user)\/[^*?]/.test(v)));
-  const narrowed = (externalId.length > 0 && !uncertain(externalId)) || arnNarrows || mfa.length > 0;
-
   if (value === '*') {
     const org = take(find(s, 'aws:PrincipalOrgID', NARROWING));
-    if (org.length > 0) {
-      return way(AccessMapKind.ORGANIZATION, `anyone in organization ${valuesText(org)}${suffix}`, s, consumed,
-        uncertain(org) ? 'the organization id is a pattern or only known at deploy time' : undefined);
-    }
+    if (org.length > 0) return way(AccessMapKind.ORGANIZATION, `anyone in organization ${valuesText(org)}${suffix}`, s, consumed, broad);
     const paths = take(find(s, 'aws:PrincipalOrgPaths', /^(ForAnyValue:)?(StringEquals|StringLike)$/));
-    if (paths.length > 0) {
-      // A path pattern narrows only below a literal organization id: o-abc/* does, */ does not.
-      const open = uncertain(paths) && paths.some(c => c.values.some(v => !/^o-[a-z0-9]+\//.test(v)));
-      return way(AccessMapKind.ORGANIZATION, `anyone in organization path ${valuesText(paths)}${suffix}`, s, consumed,
-        open ? 'the organization path is a pattern or only known at deploy time' : undefined);
-    }
+    if (paths.length > 0) return way(AccessMapKind.ORGANIZATION, `anyone in organization path ${valuesText(paths)}${suffix}`, s, consumed, broad);
     const account = take(find(s, 'aws:PrincipalAccount', NARROWING));
-    if (account.length > 0) {
-      return way(AccessMapKind.AWS_ACCOUNT, `any principal of account ${valuesText(account)}${suffix}`, s, consumed,
-        narrowed && !uncertain(account) ? undefined : 'any principal of the account');
-    }
-    return way(AccessMapKind.ANY_PRINCIPAL, `any AWS principal${suffix}`, s, consumed, arnNarrows ? undefined : 'any AWS principal of any account');
+    if (account.length > 0) return way(AccessMapKind.AWS_ACCOUNT, `any principal of account ${valuesText(account)}${suffix}`, s, consumed, broad);
+    return way(AccessMapKind.ANY_PRINCIPAL, `any AWS principal${suffix}`, s, consumed, broad);
   }
-  const own = (account: string) => (account === ev.loaded.account ? `${account} (this account)` : account);
+  const own = (account: string) => ownAccount(ev, account);
   const root = /^(\d{12}|⟨this account⟩)$/.exec(value) ?? /^arn:[^:]+:iam::(\d{12}|⟨[^⟩]*⟩):root$/.exec(value);
-  if (root) {
-    return way(AccessMapKind.AWS_ACCOUNT, `account ${own(root[1])}${suffix}`, s, consumed,
-      narrowed ? undefined : 'any principal of the account that its own policies allow');
-  }
+  if (root) return way(AccessMapKind.AWS_ACCOUNT, `account ${own(root[1])}${suffix}`, s, consumed, broad);
   const iam = /^arn:[^:]+:(iam|sts)::([^:]+):(role|user|assumed-role|federated-user)\/(.+)$/.exec(value);
   if (iam) {
     const [, , account, type, rest] = iam;
@@ -262,19 +201,18 @@ function awsWayIn(ev: Evaluator, s: Statement, value: string): AccessMapWayIn {
     const who = type === 'assumed-role'
       ? `session ${parts[1]} of role ${parts[0]} in account ${own(account)}`
       : `${type.replace('-', ' ')} ${type === 'role' || type === 'user' ? parts[parts.length - 1] : rest} in account ${own(account)}`;
-    return way(AccessMapKind.AWS_PRINCIPAL, `${who}${suffix}`, s, consumed);
+    return way(AccessMapKind.AWS_PRINCIPAL, `${who}${suffix}`, s, consumed, broad);
   }
-  return way(AccessMapKind.AWS_PRINCIPAL, `AWS principal ${value}${suffix}`, s, consumed,
-    isUnresolved(value) ? 'the principal is only known at deploy time' : undefined);
+  return way(kindOf(w), `AWS principal ${value}${suffix}`, s, consumed, broad);
 }
 
-function serviceWaysIn(ev: Evaluator, roleId: string, s: Statement, service: string): AccessMapWayIn[] {
-  if (/^rolesanywhere\.amazonaws\.com(\.cn)?$/.test(service)) return [rolesAnywhere(s)];
-  if (/^pods\.eks\.amazonaws\.com(\.cn)?$/.test(service)) return podIdentity(ev, roleId, s);
-  return [way(AccessMapKind.SERVICE, `AWS service ${service}`, s, new Set())];
+function serviceWaysIn(ev: Evaluator, roleId: string, s: Statement, w: WayScope, broad: string | undefined): AccessMapWayIn[] {
+  if (w.kind === WayKind.ROLES_ANYWHERE) return [rolesAnywhere(s, broad)];
+  if (w.kind === WayKind.EKS_POD_IDENTITY) return podIdentity(ev, roleId, s, broad);
+  return [way(AccessMapKind.SERVICE, `AWS service ${serviceName(w.principal) && isUnresolved(w.principal) ? `${serviceName(w.principal)}.amazonaws.com` : w.principal}`, s, new Set(), broad)];
 }
 
-function rolesAnywhere(s: Statement): AccessMapWayIn {
+function rolesAnywhere(s: Statement, broad: string | undefined): AccessMapWayIn {
   const consumed = new Set<Condition>();
   const anchors = find(s, 'aws:SourceArn', NARROWING);
   anchors.forEach(c => consumed.add(c));
@@ -289,30 +227,17 @@ function rolesAnywhere(s: Statement): AccessMapWayIn {
   const anchorNames = anchors.flatMap(c => c.values).map(anchorName);
   const certificates = parts.length > 0 ? `certificates with ${parts.join(', ')}` : 'any certificate';
   const via = anchorNames.length > 0 ? `via trust anchor ${hasWildcard(anchors) ? 'like ' : ''}${anchorNames.join(' or ')}` : 'via any trust anchor';
-  // An attribute pattern of only wildcards (`CN like *`) matches every certificate.
-  const anyCertificate = parts.length === 0 || attributes.every(c => (/Like/.test(c.operator) && c.values.some(v => /^[*?]+$/.test(v))) || uncertain([c]));
-  const broad = anyCertificate ? 'any certificate the trust anchor accepts'
-    : anchorNames.length === 0 ? 'no trust anchor named (aws:SourceArn)'
-      : uncertain(anchors) ? 'the trust anchor ARN is a pattern or only known at deploy time' : undefined;
   return way(AccessMapKind.ROLES_ANYWHERE, `${certificates} ${via}`, s, consumed, broad);
 }
 
-/** A trust anchor of the same template reads by name; an ARN by its id. */
-function anchorName(value: string): string {
-  const marker = /^⟨trust anchor (.+)⟩$/.exec(value);
-  if (marker) return marker[1];
-  const arn = /^arn:[^:]+:rolesanywhere:([^:]*):(\d{12}):trust-anchor\/(.+)$/.exec(value);
-  return arn ? `${arn[3]} (account ${arn[2]}, ${arn[1]})` : value;
-}
-
-function podIdentity(ev: Evaluator, roleId: string, s: Statement): AccessMapWayIn[] {
+function podIdentity(ev: Evaluator, roleId: string, s: Statement, broad: string | undefined): AccessMapWayIn[] {
   const consumed = new Set<Condition>();
   // A pattern (`like team-*`) is kept as a pattern in the words.
   const tag = (name: string) => {
     const cs = find(s, `aws:RequestTag/${name}`, NARROWING);
     cs.forEach(c => consumed.add(c));
-    // A tag that may be anything (`like *`, a value chosen at deploy time) names nothing.
-    if (cs.length === 0 || cs.some(c => (/Like/.test(c.operator) && c.values.some(v => /^[*?]+$/.test(v))) || c.values.some(v => CHOSEN.test(v)))) return [];
+    // A tag that may be anything (`like *`) names nothing.
+    if (cs.length === 0 || cs.some(c => c.values.some(v => isPattern(c.operator, v) && /^[*?]+$/.test(v)))) return [];
     return [valuesText(cs)];
   };
   const namespaces = tag('kubernetes-namespace');
@@ -328,17 +253,100 @@ function podIdentity(ev: Evaluator, roleId: string, s: Statement): AccessMapWayI
   if (namespaces.length > 0 && serviceAccounts.length > 0) {
     const who = single(namespaces) && single(serviceAccounts) ? `service account ${namespaces[0]}/${serviceAccounts[0]}`
       : `service account ${serviceAccounts.join('')} in namespace ${namespaces.join('')}`;
-    return [way(AccessMapKind.EKS_POD_IDENTITY, `EKS Pod Identity: ${who} on ${clusterText}`, s, consumed)];
+    return [way(AccessMapKind.EKS_POD_IDENTITY, `EKS Pod Identity: ${who} on ${clusterText}`, s, consumed, broad)];
   }
   // The trust names no service account: every association in the account (or namespace) may use the role.
   const scope = namespaces.length > 0 ? `in namespace ${namespaces.join('')} ` : '';
-  const broad = `the trust names no service account: any Pod Identity association ${scope}on ${clusterText} may use the role`;
   const associations = Object.values<any>(ev.loaded.template.Resources ?? {})
     .filter(r => r?.Type === 'AWS::EKS::PodIdentityAssociation' && refersTo(r.Properties?.RoleArn, roleId));
   if (associations.length === 0) return [way(AccessMapKind.EKS_POD_IDENTITY, `EKS Pod Identity: any service account ${scope}on ${clusterText}`, s, consumed, broad)];
   return associations.map(a => way(AccessMapKind.EKS_POD_IDENTITY,
     `EKS Pod Identity: service account ${ev.str(a.Properties.Namespace)}/${ev.str(a.Properties.ServiceAccount)} on cluster ${bare(ev.str(a.Properties.ClusterName))} (association)`,
     s, consumed, broad));
+}
+
+function federatedWaysIn(s: Statement, w: WayScope, scope: StatementScope): AccessMapWayIn[] {
+  if (w.kind === WayKind.COGNITO) return [cognito(s, broadOf(w.reasons, scope))];
+  if (w.kind === WayKind.SAML) return [samlWay(s, /:saml-provider\/(.+)$/.exec(w.principal)?.[1] ?? w.principal, broadOf(w.reasons, scope))];
+  return oidc(s, w, scope);
+}
+
+function cognito(s: Statement, broad: string | undefined): AccessMapWayIn {
+  const consumed = new Set<Condition>();
+  const pools = find(s, 'cognito-identity.amazonaws.com:aud', NARROWING);
+  pools.forEach(c => consumed.add(c));
+  const amr = find(s, 'cognito-identity.amazonaws.com:amr', /^(ForAnyValue:)?(StringEquals|StringLike)$/);
+  amr.forEach(c => consumed.add(c));
+  const amrValues = amr.flatMap(c => c.values);
+  const poolText = pools.length > 0 ? `identity pool ${pools.flatMap(c => c.values).map(v => v.replace(/^⟨identity pool (.+)⟩$/, '$1')).join(' or ')}` : 'any identity pool';
+  const guests = amrValues.includes('unauthenticated') || hasWildcard(amr) || amr.length === 0;
+  const who = amrValues.includes('unauthenticated') ? 'unauthenticated (guest) identities'
+    : guests ? 'any identity, guests included'
+      : amrValues.includes('authenticated') ? 'authenticated identities' : `identities signed in with ${amrValues.join(' or ')}`;
+  return way(AccessMapKind.COGNITO, `Cognito ${poolText}, ${who}`, s, consumed, broad);
+}
+
+function samlWay(s: Statement, provider: string, broad: string | undefined): AccessMapWayIn {
+  const consumed = new Set<Condition>();
+  // The standard sign-in audiences only say the users sign in to the console; they do not narrow who.
+  for (const c of find(s, 'SAML:aud', /^StringEquals$/)) if (c.values.every(v => SAML_SIGN_IN.test(v))) consumed.add(c);
+  const name = provider.replace(/^⟨name of SAML provider (.+)⟩$/, '⟨$1⟩');
+  return way(AccessMapKind.SAML, `users of SAML provider ${name}`, s, consumed, broad);
+}
+
+function oidc(s: Statement, w: WayScope, scope: StatementScope): AccessMapWayIn[] {
+  const issuer = w.issuer ?? w.principal;
+  const consumed = new Set<Condition>();
+  const kind = kindOf(w);
+  const github = w.kind === WayKind.GITHUB_ACTIONS;
+  const gitlab = w.kind === WayKind.GITLAB_CI;
+  const eks = w.kind === WayKind.EKS_SERVICE_ACCOUNT;
+  // The words come from one subject block (StringEquals first); a second block stays a listed condition.
+  const subBlocks = w.pinnedBy.filter(c => /:sub$/i.test(c.key));
+  const words = subBlocks.filter(c => c.operator === 'StringEquals').slice(0, 1);
+  if (words.length === 0) words.push(...subBlocks.slice(0, 1));
+  words.forEach(c => consumed.add(c));
+  // The audience a provider of this kind always uses says nothing about who.
+  for (const c of s.conditions.filter(x => x.key.endsWith(':aud') && x.operator === 'StringEquals')) {
+    const standard = (github || eks) ? c.values.every(v => v === 'sts.amazonaws.com') : gitlab ? c.values.every(v => /^https:\/\//.test(v)) : false;
+    if (standard) consumed.add(c);
+  }
+  const cluster = eks ? eksCluster(issuer) : '';
+  const prefix = github ? 'GitHub Actions' : gitlab ? `GitLab CI (${issuer})` : eks ? 'EKS service account' : `OIDC issuer ${issuer}`;
+  // The reasons that are not about one subject value (the audience, the statement) apply to every line.
+  const common = (r: ScopeReason) => r.check !== 'subject' || !(w.subjects ?? []).some(e => e.reason === r);
+  const entries = (w.subjects ?? []).filter(e => words.some(c => c.key === e.key && c.values.includes(e.value) && (c.operator === 'StringLike') === e.like));
+  if (entries.length === 0) {
+    const anyone = github ? 'any job of any repository' : gitlab ? 'any job of any project' : eks ? `any service account on ${cluster}` : 'any subject';
+    return [way(kind, `${prefix}: ${anyone}`, s, consumed, broadOf(w.reasons, scope))];
+  }
+  // A second subject block ANDs with the first: when it narrows the way in, the values of the first do not widen it.
+  const narrowedElsewhere = w.breadth < Math.max(...entries.map(e => e.breadth));
+  return entries.map(({ value, like, reason }) => {
+    const own = reason && !narrowedElsewhere ? [reason] : [];
+    const broad = broadOf([...own, ...w.reasons.filter(common)], scope);
+    // Under StringEquals a `*` is a plain character: the words must not read it as a pattern.
+    const literal = !like && /[*?]/.test(value);
+    const who = literal ? `${prefix}: subject ${value} (exactly, * and ? are not wildcards here)`
+      : github ? `GitHub Actions: ${githubSubject(value)}`
+        : gitlab ? `${prefix}: ${gitlabSubject(value)}`
+          : eks ? eksSubject(value, cluster)
+            : `${prefix}: subject ${like ? 'like ' : ''}${value}`;
+    return way(kind, who, s, consumed, broad);
+  });
+}
+
+/** `111122223333 (this account)` for the stack's own account. */
+function ownAccount(ev: Evaluator, account: string): string {
+  return account === ev.loaded.account ? `${account} (this account)` : account;
+}
+
+/** A trust anchor of the same template reads by name; an ARN by its id. */
+function anchorName(value: string): string {
+  const marker = /^⟨trust anchor (.+)⟩$/.exec(value);
+  if (marker) return marker[1];
+  const arn = /^arn:[^:]+:rolesanywhere:([^:]*):(\d{12}):trust-anchor\/(.+)$/.exec(value);
+  return arn ? `${arn[3]} (account ${arn[2]}, ${arn[1]})` : value;
 }
 
 /** Whether `value` is `Ref` or `Fn::GetAtt` of the resource. */
@@ -352,88 +360,8 @@ function bare(value: string): string {
   return m ? `⟨${m[1]}⟩ (named at deploy)` : value;
 }
 
-function federatedWaysIn(s: Statement, provider: string): AccessMapWayIn[] {
-  if (/^cognito-identity\.amazonaws\.com$/.test(provider)) return [cognito(s)];
-  const saml = /:saml-provider\/(.+)$/.exec(provider);
-  if (saml || s.actions.some(a => /^sts:AssumeRoleWithSAML$/i.test(a))) return [samlWay(s, saml ? saml[1] : provider)];
-  return oidc(s, provider);
-}
-
-function cognito(s: Statement): AccessMapWayIn {
-  const consumed = new Set<Condition>();
-  const pools = find(s, 'cognito-identity.amazonaws.com:aud', NARROWING);
-  pools.forEach(c => consumed.add(c));
-  const amr = find(s, 'cognito-identity.amazonaws.com:amr', /^(ForAnyValue:)?(StringEquals|StringLike)$/);
-  amr.forEach(c => consumed.add(c));
-  const amrValues = amr.flatMap(c => c.values);
-  const poolText = pools.length > 0 ? `identity pool ${pools.flatMap(c => c.values).map(v => v.replace(/^⟨identity pool (.+)⟩$/, '$1')).join(' or ')}` : 'any identity pool';
-  const wildAmr = uncertain(amr);
-  const guests = amrValues.includes('unauthenticated') || wildAmr || amr.length === 0;
-  const who = amrValues.includes('unauthenticated') ? 'unauthenticated (guest) identities'
-    : guests ? 'any identity, guests included'
-      : amrValues.includes('authenticated') ? 'authenticated identities' : `identities signed in with ${amrValues.join(' or ')}`;
-  const broad = pools.length === 0 || uncertain(pools) ? 'no single identity pool named (cognito-identity.amazonaws.com:aud)'
-    : guests ? 'anyone who can reach the identity pool, without signing in (if the pool allows guests)' : undefined;
-  return way(AccessMapKind.COGNITO, `Cognito ${poolText}, ${who}`, s, consumed, broad);
-}
-
-function samlWay(s: Statement, provider: string): AccessMapWayIn {
-  const consumed = new Set<Condition>();
-  // The standard sign-in audiences only say the users sign in to the console; they do not narrow who.
-  for (const c of find(s, 'SAML:aud', /^StringEquals$/)) if (c.values.every(v => SAML_SIGN_IN.test(v))) consumed.add(c);
-  const name = provider.replace(/^⟨name of SAML provider (.+)⟩$/, '⟨$1⟩');
-  return way(AccessMapKind.SAML, `users of SAML provider ${name}`, s, consumed);
-}
-
-const GITHUB_ISSUER = /^token\.actions\.githubusercontent\.com(\/.*)?$/;
 const EKS_ISSUER = /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/([A-Za-z0-9]+)$/;
 const EKS_ISSUER_MARKER = /^⟨issuer of EKS cluster (.+)⟩$/;
-
-function oidc(s: Statement, provider: string): AccessMapWayIn[] {
-  const fromArn = /:oidc-provider\/(.+)$/.exec(provider)?.[1];
-  const keyIssuers = s.conditions.map(c => /^(.+):(sub|aud|amr|azp)$/.exec(c.key)?.[1]).filter((x): x is string => x !== undefined);
-  const issuer = fromArn ?? keyIssuers[0] ?? provider;
-  const consumed = new Set<Condition>();
-  // The subject block: of this provider's issuer. Blocks under two operators must both match
-  // (AND): the words come from one (StringEquals first), the other stays a listed condition.
-  const subBlocks = s.conditions.filter(c => (fromArn ? c.key === `${fromArn}:sub` : c.key.endsWith(':sub')) && /^(StringEquals|StringLike)$/.test(c.operator));
-  const subs = subBlocks.filter(c => c.operator === 'StringEquals').slice(0, 1);
-  if (subs.length === 0) subs.push(...subBlocks.slice(0, 1));
-  subs.forEach(c => consumed.add(c));
-  const values = subs.flatMap(c => c.values.map(v => ({ value: v, like: c.operator === 'StringLike', key: c.key })));
-  const first = values[0]?.value ?? '';
-  const github = GITHUB_ISSUER.test(issuer) || first.startsWith('repo:');
-  const gitlab = !github && first.startsWith('project_path:');
-  const eks = !github && !gitlab && (EKS_ISSUER.test(issuer) || EKS_ISSUER_MARKER.test(issuer) || first.startsWith('system:serviceaccount:'));
-  // The audience a provider of this kind always uses says nothing about who.
-  for (const c of s.conditions.filter(x => x.key.endsWith(':aud') && x.operator === 'StringEquals')) {
-    const standard = (github || eks) ? c.values.every(v => v === 'sts.amazonaws.com') : gitlab ? c.values.every(v => /^https:\/\//.test(v)) : false;
-    if (standard) consumed.add(c);
-  }
-  const kind = github ? AccessMapKind.GITHUB_ACTIONS
-    : gitlab ? AccessMapKind.GITLAB_CI
-      : eks ? AccessMapKind.EKS_SERVICE_ACCOUNT : AccessMapKind.OIDC;
-  const cluster = eks ? eksCluster(issuer) : '';
-  const prefix = github ? 'GitHub Actions' : gitlab ? `GitLab CI (${issuer})` : eks ? 'EKS service account' : `OIDC issuer ${issuer}`;
-  if (values.length === 0) {
-    const anyone = github ? 'any job of any repository' : gitlab ? 'any job of any project' : eks ? `any service account on ${cluster}` : 'any subject';
-    return [way(kind, `${prefix}: ${anyone}`, s, consumed, `no ${issuer}:sub condition`)];
-  }
-  return values.map(({ value, like, key }) => {
-    const scope = valueScope(key, value.replace(/⟨[^⟩]*⟩/g, '{token}'), like);
-    const broad = scope === SubjectScope.UNSCOPED ? `the subject ${value} matches any ${github ? 'repository' : gitlab ? 'project' : eks ? 'namespace' : 'subject'}`
-      : scope === SubjectScope.OWNER_WIDE ? `the subject ${value} matches every ${github ? 'repository of the owner' : gitlab ? 'project of the group' : 'service account of the namespace'}`
-        : scope === SubjectScope.UNRESOLVED || CHOSEN.test(value) ? `part of the subject ${value} is only known at deploy time` : undefined;
-    // Under StringEquals a `*` is a plain character: the words must not read it as a pattern.
-    const literal = !like && /[*?]/.test(value);
-    const who = literal ? `${prefix}: subject ${value} (exactly, * and ? are not wildcards here)`
-      : github ? `GitHub Actions: ${githubSubject(value)}`
-        : gitlab ? `${prefix}: ${gitlabSubject(value)}`
-          : eks ? eksSubject(value, cluster)
-            : `${prefix}: subject ${like ? 'like ' : ''}${value}`;
-    return way(kind, who, s, consumed, broad);
-  });
-}
 
 function eksCluster(issuer: string): string {
   const marker = EKS_ISSUER_MARKER.exec(issuer);
@@ -532,7 +460,7 @@ function describeDeny(s: Statement): string {
     : s.unresolvedPrincipal ? `principal ${s.unresolvedPrincipal}`
       : principalList(s.principals) || 'anyone';
   const what = s.notActions.length > 0 ? `every action except ${s.notActions.join(', ')}` : s.actions.join(', ');
-  const when = [...s.conditions.map(describeCondition), ...s.opaque];
+  const when = [...s.conditions.map(describeCondition), ...s.opaqueText];
   return `deny ${what} to ${who}${when.length > 0 ? ` when ${when.join(' and ')}` : ''}`;
 }
 
@@ -542,7 +470,7 @@ export function duration(seconds: number | string): string {
   return Number.isFinite(n) && n >= 0 ? Duration.seconds(n).toHumanString() : String(seconds);
 }
 
-function rolePermissions(ev: Evaluator, id: string, p: any): AccessMapPermissions {
+function rolePermissions(ev: Evaluator, id: string, p: any, framework: boolean): AccessMapPermissions {
   const resources: Record<string, any> = ev.loaded.template.Resources ?? {};
   // An entry chosen at deploy time stays in as its marker, and is flagged.
   const documents: any[] = asList(ev.value(p.Policies)).map((x: any) => (typeof x === 'string' ? x : x?.PolicyDocument));
@@ -552,9 +480,15 @@ function rolePermissions(ev: Evaluator, id: string, p: any): AccessMapPermission
     if (local) documents.push(resources[local].Properties?.PolicyDocument);
     managed.push(policyName(ev.str(raw)));
   }
-  // Policies name the role by Ref, or by its literal name (a role imported by name).
+  // Policies name the role by Ref, by its literal name (a role imported by name), or by a
+  // name read from its ARN (`Fn::Select [1, Fn::Split ['/', ...]]`, as aws-cdk-lib writes
+  // for a role it knows only by ARN).
   const literalName = typeof p.RoleName === 'string' ? p.RoleName : undefined;
-  const names = (x: any) => refersTo(x, id) || (literalName !== undefined && x === literalName);
+  // A name chosen at deploy time (two `Fn::If`s on one condition read alike) names nothing for sure.
+  const name = ev.roleName(id);
+  const byValue = !isFreeDeployTime(name);
+  const names = (x: any) => refersTo(x, id) || (literalName !== undefined && x === literalName)
+    || (byValue && x !== null && typeof x === 'object' && ev.str(x) === name);
   for (const [otherId, r] of Object.entries<any>(resources)) {
     if (r?.Type === 'AWS::IAM::RolePolicy') {
       if (names(r.Properties?.RoleName)) documents.push(r.Properties?.PolicyDocument);
@@ -566,7 +500,7 @@ function rolePermissions(ev: Evaluator, id: string, p: any): AccessMapPermission
     if (r.Type === 'AWS::IAM::ManagedPolicy') managed.push(policyName(ev.str({ Ref: otherId })));
   }
   const boundary = p.PermissionsBoundary !== undefined ? policyName(ev.str(p.PermissionsBoundary)) : undefined;
-  return summarize(ev, managed, documents, boundary);
+  return summarize(ev, managed, documents, boundary, framework);
 }
 
 function policyName(arn: string): string {
@@ -575,9 +509,17 @@ function policyName(arn: string): string {
   return m[1] === 'aws' ? `${m[2]} (AWS managed)` : m[2];
 }
 
-function summarize(ev: Evaluator, managedPolicies: string[], documents: any[], permissionsBoundary?: string): AccessMapPermissions {
+/**
+ * What the policies allow, with flags for what is broad about them, and the roles they allow
+ * to assume. `framework`: the role is aws-cdk-lib's own (see `isFrameworkRole`); its
+ * `Resource: *` is not flagged.
+ */
+function summarize(
+  ev: Evaluator, managedPolicies: string[], documents: any[], permissionsBoundary?: string, framework = false,
+): AccessMapPermissions {
   const actions = new Set<string>();
   const flags = new Set<string>();
+  const targets = new Map<string, AccessMapAssumeTarget>();
   for (const name of managedPolicies) {
     const base = name.replace(/ \(AWS managed\)$/, '');
     if (name.endsWith('(AWS managed)') && ADMIN_POLICIES.has(base)) flags.add(`${base}: administrator-level AWS managed policy`);
@@ -596,13 +538,23 @@ function summarize(ev: Evaluator, managedPolicies: string[], documents: any[], p
       if (s?.Effect !== 'Allow') continue;
       const notAction = ev.strings(s.NotAction);
       if (notAction.length > 0) flags.add(`NotAction: every action except ${notAction.join(', ')}`);
-      for (const a of ev.strings(s.Action)) {
+      const statementActions = ev.strings(s.Action);
+      for (const a of statementActions) {
         actions.add(a);
         if (a === '*') flags.add('all actions (*)');
         else if (/^[^:]+:\*$/.test(a)) flags.add(`every action of a service (${a})`);
       }
-      if (ev.strings(s.NotResource).length > 0) flags.add('NotResource');
-      if (ev.strings(s.Resource).includes('*')) flags.add('Resource: *');
+      const resources = ev.strings(s.Resource);
+      const notResource = ev.strings(s.NotResource);
+      if (notResource.length > 0) flags.add('NotResource');
+      const conditions = readStatement(ev, s);
+      if (resources.includes('*') && !framework && !tagScopedAssume(statementActions, conditions.conditions)) flags.add('Resource: *');
+      if (notResource.length > 0 || !statementActions.some(namesAssumeRole)) continue;
+      const when = [...conditions.conditions.map(describeCondition), ...conditions.opaqueText];
+      for (const resource of resources) {
+        const key = `${resource}\u0000${when.join('\n')}`;
+        if (!targets.has(key)) targets.set(key, { resource, who: targetWords(ev, resource), conditions: when });
+      }
     }
   }
   return {
@@ -610,7 +562,38 @@ function summarize(ev: Evaluator, managedPolicies: string[], documents: any[], p
     allowedActions: [...actions].sort(),
     flags: [...flags].sort(),
     ...(permissionsBoundary ? { permissionsBoundary } : {}),
+    ...(targets.size > 0 ? { mayAssume: [...targets.values()] } : {}),
   };
+}
+
+/** Whether an action names `sts:AssumeRole`, itself or by an STS pattern (`sts:AssumeRole*`, `sts:*`). */
+function namesAssumeRole(action: string): boolean {
+  const a = action.toLowerCase();
+  if (!a.startsWith('sts:')) return false;
+  const pattern = new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return pattern.test('sts:assumerole');
+}
+
+/**
+ * Whether a statement only assumes roles (and tags the session) and names them by a
+ * condition on their tags (`aws:ResourceTag/...`, `iam:ResourceTag/...`): its `Resource: *`
+ * reaches the tagged roles, not every role.
+ */
+function tagScopedAssume(actions: string[], conditions: Condition[]): boolean {
+  return actions.length > 0 && actions.every(a => /^sts:(AssumeRole|TagSession)$/i.test(a))
+    && conditions.some(c => /^(aws|iam):ResourceTag\//i.test(c.key) && isNarrowingOperator(c.operator) && c.values.length > 0);
+}
+
+/** A role ARN in words: `role deploy in account 222222222222`, `roles like cdk-* in any account`, `any role`. */
+function targetWords(ev: Evaluator, resource: string): string {
+  if (resource === '*') return 'any role';
+  const m = /^arn:[^:]+:iam::([^:]*):role\/(.+)$/.exec(resource);
+  if (!m) return resource;
+  const [, account, rest] = m;
+  const parts = splitOutsideMarkers(rest, '/');
+  const name = parts[parts.length - 1];
+  const where = account === '*' ? 'in any account' : `in account ${ownAccount(ev, account)}`;
+  return isPattern('StringLike', rest) ? `roles like ${rest} ${where}` : `role ${name} ${where}`;
 }
 
 function describePermissionSet(ev: Evaluator, r: any): AccessMapPermissionSet {
@@ -646,17 +629,4 @@ function describeAssignment(ev: Evaluator, r: any): AccessMapAssignment {
     permissionSet: localSet ? localSet[1] : arnSet ? arnSet[1] : permissionSet,
     account: ev.str(p.TargetId),
   };
-}
-
-function asList(value: unknown): any[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-function parseJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

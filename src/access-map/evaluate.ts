@@ -1,4 +1,5 @@
-import { LoadedTemplate } from './templates';
+import { LoadedTemplate, pathBelow } from './templates';
+import { ValueReader } from '../core/trust-reader';
 
 /**
  * Reads CloudFormation intrinsics as far as a template alone allows. What is only known at
@@ -16,11 +17,26 @@ export function isUnresolved(value: string): boolean {
 
 const INTRINSIC = /^(Ref|Fn::[A-Za-z0-9]+|Condition)$/;
 
-/** Evaluates the intrinsics of one template (and of its parent, for a nested stack's parameters). */
-export class Evaluator {
+/** How deep the reading of one value may go through nested stacks (parameters up, outputs down). */
+const MAX_DEPTH = 16;
+
+/** How an {@link Evaluator} reads. */
+export interface EvaluatorOptions {
+  /**
+   * Whether markers name resources by their construct path below the top-level stack
+   * (`⟨generated name of role Providers/Handler/ServiceRole⟩`): for values read from
+   * another template of the same stack (a parent's parameter, a nested stack's output).
+   */
+  readonly qualified?: boolean;
+  /** How many templates the reading has crossed so far. */
+  readonly depth?: number;
+}
+
+/** Evaluates the intrinsics of one template (and of its parent and nested stacks, for the values they pass). */
+export class Evaluator implements ValueReader {
   private readonly resources: Record<string, any>;
 
-  constructor(readonly loaded: LoadedTemplate) {
+  constructor(readonly loaded: LoadedTemplate, private readonly options: EvaluatorOptions = {}) {
     this.resources = loaded.template.Resources ?? {};
   }
 
@@ -54,6 +70,16 @@ export class Evaluator {
     return out;
   }
 
+  /** The client id list of the OIDC provider of this template that `node` (`Ref` or `Fn::GetAtt`) refers to. */
+  clientIdsOf(node: unknown): string[] | undefined {
+    const n = node as any;
+    const id = typeof n?.Ref === 'string' ? n.Ref : Array.isArray(n?.['Fn::GetAtt']) ? n['Fn::GetAtt'][0] : undefined;
+    const r = id !== undefined ? this.resources[id] : undefined;
+    const list = r?.Type === 'AWS::IAM::OIDCProvider' ? r.Properties?.ClientIdList
+      : r?.Type === 'Custom::AWSCDKOpenIdConnectProvider' ? r.Properties?.ClientIDList : undefined;
+    return list === undefined ? undefined : this.strings(list);
+  }
+
   /** The value as a string; a list reads as its items joined by `, `. */
   str(node: unknown): string {
     const v = this.value(node);
@@ -72,11 +98,25 @@ export class Evaluator {
 
   /** A resource's readable name: its construct path below the stack, without `/Resource`. */
   label(logicalId: string): string {
-    const metadata = this.resources[logicalId]?.Metadata?.['aws:cdk:path'];
-    const parts = typeof metadata === 'string' ? metadata.split('/').slice(1) : this.loaded.paths?.get(logicalId)?.split('/');
+    const parts = pathBelow(this.loaded, logicalId, this.resources[logicalId])?.split('/');
     if (!parts) return logicalId;
     while (parts.length > 1 && /^(Resource|Default)$/.test(parts[parts.length - 1])) parts.pop();
     return parts.join('/') || logicalId;
+  }
+
+  /**
+   * How a marker names a resource of this template: its construct path below the stack, or
+   * below the top-level stack when the value is read for another template.
+   */
+  private markerLabel(logicalId: string): string {
+    const label = this.label(logicalId);
+    return this.options.qualified && this.loaded.pathInRoot ? `${this.loaded.pathInRoot}/${label}` : label;
+  }
+
+  /** The same template read for another one: markers name resources by their path below the top-level stack. */
+  private crossing(loaded: LoadedTemplate): Evaluator | undefined {
+    const depth = (this.options.depth ?? 0) + 1;
+    return depth > MAX_DEPTH ? undefined : new Evaluator(loaded, { qualified: true, depth });
   }
 
   /** The resource with this logical id, if the template has one. */
@@ -98,13 +138,17 @@ export class Evaluator {
       }
       case 'Fn::Split': {
         const [delimiter, source] = Array.isArray(arg) ? arg : ['', ''];
-        return this.str(source).split(String(delimiter));
+        return splitOutsideMarkers(this.str(source), String(this.value(delimiter)));
       }
       case 'Fn::Select': {
         const [index, list] = Array.isArray(arg) ? arg : [0, []];
         const items = this.value(list);
         const i = Number(this.value(index));
-        return Array.isArray(items) && Number.isInteger(i) && i >= 0 && i < items.length ? items[i] : unresolved('Fn::Select');
+        if (Array.isArray(items) && Number.isInteger(i) && i >= 0 && i < items.length) return items[i];
+        // A part of a value only known at deploy time (an ARN passed as a parameter) is as
+        // free, or as bound, as the value: it stays that value's marker.
+        const whole = Array.isArray(items) && items.length === 1 ? items[0] : items;
+        return typeof whole === 'string' && /^⟨[^⟩]*⟩$/.test(whole) ? whole : unresolved('Fn::Select');
       }
       case 'Fn::Sub': return this.sub(arg);
       case 'Fn::ImportValue': return unresolved(`import ${this.str(arg)}`);
@@ -145,12 +189,15 @@ export class Evaluator {
     }
     if (name.startsWith('AWS::')) return unresolved(name);
     const parent = this.loaded.parent;
-    if (parent && name in parent.parameters) return new Evaluator(parent.template).value(parent.parameters[name]);
+    if (parent && name in parent.parameters) {
+      const reader = this.crossing(parent.template);
+      if (reader) return reader.value(parent.parameters[name]);
+    }
     if (this.loaded.template.Parameters?.[name]) return unresolved(`parameter ${name}`);
     const r = this.resources[name];
     if (!r) return unresolved(`Ref ${name}`);
     const p = r.Properties ?? {};
-    const label = this.label(name);
+    const label = this.markerLabel(name);
     switch (r.Type) {
       case 'AWS::IAM::OIDCProvider':
       case 'Custom::AWSCDKOpenIdConnectProvider':
@@ -173,20 +220,21 @@ export class Evaluator {
   /** A role's name: literal, or a marker for the generated one. */
   roleName(logicalId: string): string {
     const p = this.resources[logicalId]?.Properties ?? {};
-    return p.RoleName !== undefined ? this.str(p.RoleName) : unresolved(`generated name of role ${this.label(logicalId)}`);
+    return p.RoleName !== undefined ? this.str(p.RoleName) : unresolved(`generated name of role ${this.markerLabel(logicalId)}`);
   }
 
   /** An EKS cluster's name: literal, or the construct's name marked as chosen at deploy time. */
   clusterName(logicalId: string): string {
     const p = this.resources[logicalId]?.Properties ?? {};
-    return p.Name !== undefined ? this.str(p.Name) : unresolved(`${this.label(logicalId)}, named at deploy`);
+    return p.Name !== undefined ? this.str(p.Name) : unresolved(`${this.markerLabel(logicalId)}, named at deploy`);
   }
 
   private getAtt(id: string, attr: string): unknown {
     const r = this.resources[id];
     if (!r) return unresolved(`${id}.${attr}`);
     const p = r.Properties ?? {};
-    const label = this.label(id);
+    const label = this.markerLabel(id);
+    if (r.Type === NESTED_STACK && attr.startsWith('Outputs.')) return this.nestedOutput(id, attr.slice('Outputs.'.length));
     switch (`${r.Type}.${attr}`) {
       case 'AWS::IAM::Role.Arn':
         return `arn:${this.partition}:iam::${this.account}:role${p.Path !== undefined ? this.str(p.Path) : '/'}${this.roleName(id)}`;
@@ -210,6 +258,33 @@ export class Evaluator {
     }
     return unresolved(`${label}.${attr}`);
   }
+
+  /**
+   * An output of a nested stack of this template: its `Value` in the nested template, read
+   * there; when that template or output is not at hand, a marker that names both.
+   */
+  private nestedOutput(stackId: string, output: string): unknown {
+    const child = this.loaded.nested?.get(stackId);
+    const definition = child?.template.Outputs?.[output];
+    const reader = child && definition && typeof definition === 'object' && 'Value' in definition ? this.crossing(child) : undefined;
+    if (child && reader) return reader.value(definition.Value);
+    return unresolved(`output ${output} of nested stack ${nestedStackName(this.markerLabel(stackId))}`);
+  }
+}
+
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
+
+/** `Providers.NestedStack/Providers.NestedStackResource` (the path of a nested stack's resource) reads `Providers`. */
+function nestedStackName(label: string): string {
+  return /^(.+)\.NestedStack\/[^/]+\.NestedStackResource$/.exec(label)?.[1] ?? label;
+}
+
+/** Splits on `separator` outside `⟨...⟩` markers: a marker may hold a construct path (`⟨generated name of role Team/Deploy⟩`). */
+export function splitOutsideMarkers(text: string, separator: string): string[] {
+  if (separator === '') return text.split(separator);
+  const markers: string[] = [];
+  const masked = text.replace(/⟨[^⟩]*⟩/g, m => `\u0000${markers.push(m) - 1}\u0000`);
+  return masked.split(separator).map(part => part.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => markers[Number(i)]));
 }
 
 /** `group "Admins"` for an AwsCustomResource that looks up an identity store principal by name. */

@@ -56,6 +56,37 @@ export interface AccessMapWayIn {
   readonly unresolved: boolean;
 }
 
+/**
+ * A role that a role or permission set may assume: one `Resource` of an Allow statement of
+ * its policies whose actions include `sts:AssumeRole`.
+ */
+export interface AccessMapAssumeTarget {
+  /**
+   * The resource as read, e.g. `arn:aws:iam::222222222222:role/deploy`, a pattern, or `*`.
+   * Values only known at deploy time read `⟨...⟩`.
+   */
+  readonly resource: string;
+  /**
+   * In plain words: `role Access/Deploy of stack Prod` for a role of this map,
+   * `role deploy in account 222222222222` for another, `any role` for `*`.
+   */
+  readonly who: string;
+  /** The statement's conditions, in plain words (e.g. `aws:ResourceTag/team = platform`). */
+  readonly conditions: string[];
+  /**
+   * The stack of the role of this map that the resource names.
+   *
+   * @default - the resource names no role of this map (another app or account, a pattern)
+   */
+  readonly stack?: string;
+  /**
+   * The construct path of the role of this map that the resource names.
+   *
+   * @default - the resource names no role of this map (another app or account, a pattern)
+   */
+  readonly path?: string;
+}
+
 /** What a role or permission set may do, summarized. */
 export interface AccessMapPermissions {
   /** Managed policies by name; AWS managed ones read `ReadOnlyAccess (AWS managed)`. */
@@ -73,6 +104,14 @@ export interface AccessMapPermissions {
    * @default - none
    */
   readonly permissionsBoundary?: string;
+  /**
+   * The roles that the policies allow to assume (`sts:AssumeRole` on their ARN): the next
+   * hop of a chain, e.g. a pipeline role that assumes a deploy role of another account.
+   * Managed policies that are not part of the app are not read.
+   *
+   * @default - none
+   */
+  readonly mayAssume?: AccessMapAssumeTarget[];
 }
 
 /** An IAM role and every way into it. */
@@ -99,6 +138,14 @@ export interface AccessMapRole {
   readonly denies: string[];
   /** What the role may do. */
   readonly permissions: AccessMapPermissions;
+  /**
+   * Whether aws-cdk-lib created the role for its own custom resource providers (the
+   * `Provider` framework's functions, the `AwsCustomResource` handler, `CustomResourceProvider`
+   * handlers): a `Resource: *` in its policies is not flagged.
+   *
+   * @default false
+   */
+  readonly cdkFramework?: boolean;
 }
 
 /** An IAM Identity Center permission set. */

@@ -1,5 +1,5 @@
 import {
-  AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole,
+  AccessMapAssignment, AccessMapAssumeTarget, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole,
 } from './model';
 
 /** What the renderers read of a map. */
@@ -32,8 +32,24 @@ function permissionsText(p: AccessMapPermissions): string {
     lines.push(`${p.allowedActions.length} action(s): ${shown}${p.allowedActions.length > 6 ? ', …' : ''}`);
   }
   if (p.permissionsBoundary) lines.push(`boundary: ${p.permissionsBoundary}`);
+  lines.push(...(p.mayAssume ?? []).map(t => `may assume: ${assumeText(t)}`));
   lines.push(...p.flags.map(f => `${BROAD} ${f}`));
   return lines.length > 0 ? lines.join('\n') : 'none';
+}
+
+/** A role that may be assumed, with the conditions of the statement: `role deploy in account 222222222222 (with MFA)`. */
+export function assumeText(t: AccessMapAssumeTarget): string {
+  return `${t.who}${t.conditions.length > 0 ? ` (${t.conditions.join('; ')})` : ''}`;
+}
+
+/**
+ * The Role column: the name and the construct path, or the path alone when the name is the
+ * one CloudFormation generates (the marker would repeat the path); CDK's own provider roles
+ * say so.
+ */
+function roleText(role: AccessMapRole): string {
+  const generated = role.roleName === `⟨generated name of role ${role.path}⟩`;
+  return [...generated ? [] : [role.roleName], role.path, ...role.cdkFramework ? ['(CDK framework role)'] : []].join('\n');
 }
 
 function waysText(role: AccessMapRole): string {
@@ -61,7 +77,7 @@ export function mapMarkdown(map: MapView): string {
   for (const stack of stacks) {
     out.push(`### ${escape(stack)}`, '', '| Role | Who can assume it | Longest session | Permissions |', '| --- | --- | --- | --- |');
     for (const role of map.roles.filter(r => r.stack === stack)) {
-      out.push(`| ${cell(`${role.roleName}\n${role.path}`)} | ${cell(waysText(role))} | ${cell(role.sessionLimit)} | ${cell(permissionsText(role.permissions))} |`);
+      out.push(`| ${cell(roleText(role))} | ${cell(waysText(role))} | ${cell(role.sessionLimit)} | ${cell(permissionsText(role.permissions))} |`);
     }
     out.push('');
   }
@@ -111,8 +127,9 @@ function label(text: string): string {
 
 /**
  * The map as a Mermaid flowchart: who (left) → role (right), grouped by stack, broad ways
- * in drawn in red; Identity Center principals → permission sets, labelled with the number
- * of accounts.
+ * in drawn in red; role -.-> role (dotted) where a role's policies allow it to assume
+ * another (the next hop of a chain); Identity Center principals → permission sets,
+ * labelled with the number of accounts.
  */
 export function mapMermaid(map: MapView): string {
   const lines = ['flowchart LR'];
@@ -140,6 +157,12 @@ export function mapMermaid(map: MapView): string {
       }
     });
     lines.push('  end');
+  });
+  map.roles.forEach((role, ri) => {
+    for (const t of role.permissions.mayAssume ?? []) {
+      const target = t.path === undefined ? -1 : map.roles.findIndex(r => r.stack === t.stack && r.path === t.path);
+      edges.push(`  r${ri} -.-> ${target >= 0 ? `r${target}` : whoNode(assumeText(t))}`);
+    }
   });
   const principals = new Map<string, string>();
   const sets = new Map<string, string>();

@@ -22,7 +22,19 @@ export interface LoadedTemplate {
   readonly paths?: Map<string, string>;
   /** For a nested stack: the parent template and the parameter values it passes. */
   readonly parent?: { readonly template: LoadedTemplate; readonly parameters: Record<string, unknown> };
+  /** For a nested stack: its construct path below its top-level stack (`Providers`, `Shard/Inner`). */
+  readonly pathInRoot?: string;
+  /** The nested stacks of this template whose template the assembly holds, by the logical id of their stack resource. */
+  readonly nested?: Map<string, LoadedTemplate>;
+  /**
+   * Construct paths below the stack that aws-cdk-lib marks as handlers of its own custom
+   * resources (construct metadata, only known when reading a construct tree).
+   */
+  readonly frameworkPaths?: Set<string>;
 }
+
+/** Construct metadata aws-cdk-lib puts on the handlers of its own custom resources. */
+const FRAMEWORK_METADATA = /^aws:cdk:is-custom-resource-handler-(singleton|customResourceProvider)$/;
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
 
@@ -46,6 +58,7 @@ export function templatesOfAssembly(directory: string, warnings: string[] = []):
         stack: artifact.displayName ?? props.stackName ?? id,
         ...env,
         template: readJson(join(directory, props.templateFile)),
+        nested: new Map(),
       };
       out.push(top, ...nestedTemplates(directory, top, warnings));
     } else if (artifact.type === cxschema.ArtifactType.NESTED_CLOUD_ASSEMBLY) {
@@ -76,6 +89,8 @@ export function templatesOfStack(stack: Stack, warnings: string[] = []): LoadedT
     ...env,
     template: readJson(join(assembly.directory, stack.templateFile)),
     paths: hints.paths.get(stack.templateFile),
+    nested: new Map(),
+    frameworkPaths: hints.framework.get(stack.templateFile),
   };
   return [top, ...nestedTemplates(assembly.directory, top, warnings, hints, stack.templateFile)];
 }
@@ -86,12 +101,21 @@ interface TreeHints {
   readonly paths: Map<string, Map<string, string>>;
   /** `<parent template file>/<logical id of the nested stack resource>` -> the nested template file. */
   readonly nestedFiles: Map<string, string>;
+  /** Template file -> construct paths below its stack that aws-cdk-lib marks as its own custom resource handlers. */
+  readonly framework: Map<string, Set<string>>;
 }
 
 function treeHints(root: Stack): TreeHints {
   const paths = new Map<string, Map<string, string>>();
   const nestedFiles = new Map<string, string>();
+  const framework = new Map<string, Set<string>>();
   for (const c of root.node.findAll()) {
+    if (c.node.metadata.some(m => FRAMEWORK_METADATA.test(m.type))) {
+      const stack = Stack.of(c);
+      const marked = framework.get(stack.templateFile) ?? new Set<string>();
+      marked.add(c.node.path.slice(stack.node.path.length + 1));
+      framework.set(stack.templateFile, marked);
+    }
     if (c instanceof CfnElement) {
       const stack = c.stack;
       const byId = paths.get(stack.templateFile) ?? new Map<string, string>();
@@ -103,7 +127,7 @@ function treeHints(root: Stack): TreeHints {
       nestedFiles.set(`${parent.templateFile}/${parent.resolve(c.nestedStackResource.logicalId)}`, c.templateFile);
     }
   }
-  return { paths, nestedFiles };
+  return { paths, nestedFiles, framework };
 }
 
 /** The nested stacks of `parent`, depth first, from the template files the assembly holds. */
@@ -119,20 +143,36 @@ function nestedTemplates(directory: string, parent: LoadedTemplate, warnings: st
       warnings.push(`nested stack ${parent.stack}/${logicalId}: its template is not in the assembly, so its roles are not listed`);
       continue;
     }
-    // `Parent/Scope/Name.NestedStack/Name.NestedStackResource` reads as `Parent/Scope/Name`.
-    const cdkPath = resource.Metadata?.['aws:cdk:path'] ?? `${parent.stack}/${parent.paths?.get(logicalId) ?? ''}`;
-    const m = /^[^/]+\/(.+)\.NestedStack\/[^/]+\.NestedStackResource$/.exec(String(cdkPath));
+    // `Scope/Name.NestedStack/Name.NestedStackResource` below the parent stack reads as `Parent/Scope/Name`.
+    const m = /^(.+)\.NestedStack\/[^/]+\.NestedStackResource$/.exec(pathBelow(parent, logicalId, resource) ?? '');
+    const name = m ? m[1] : logicalId;
     const child: LoadedTemplate = {
-      stack: `${parent.stack}/${m ? m[1] : logicalId}`,
+      stack: `${parent.stack}/${name}`,
       account: parent.account,
       region: parent.region,
       template: readJson(join(directory, file)),
       paths: hints?.paths.get(file),
       parent: { template: parent, parameters: resource.Properties?.Parameters ?? {} },
+      pathInRoot: parent.pathInRoot ? `${parent.pathInRoot}/${name}` : name,
+      nested: new Map(),
+      frameworkPaths: hints?.framework.get(file),
     };
+    parent.nested?.set(logicalId, child);
     out.push(child, ...nestedTemplates(directory, child, warnings, hints, file));
   }
   return out;
+}
+
+/**
+ * The construct path of a resource below the stack of its template: from the construct tree,
+ * or from its `aws:cdk:path` metadata, which starts at the top-level stack.
+ */
+export function pathBelow(loaded: LoadedTemplate, logicalId: string, resource: any): string | undefined {
+  const metadata = resource?.Metadata?.['aws:cdk:path'];
+  if (typeof metadata !== 'string') return loaded.paths?.get(logicalId);
+  const below = metadata.split('/').slice(1).join('/');
+  const prefix = loaded.pathInRoot ? `${loaded.pathInRoot}/` : '';
+  return below.startsWith(prefix) ? below.slice(prefix.length) : below;
 }
 
 /** The file of the asset whose hash names the object in `templateUrl`, from the assembly's asset manifests. */

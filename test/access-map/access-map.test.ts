@@ -72,7 +72,7 @@ describe('plain aws-cdk-lib stacks', () => {
 
     expect(roleAt(map, 'Deploy').waysIn.map(w => [w.kind, w.who, w.broad])).toEqual([
       [AccessMapKind.GITHUB_ACTIONS, 'GitHub Actions: acme/api, branch main', undefined],
-      [AccessMapKind.GITHUB_ACTIONS, 'GitHub Actions: every repository of acme', 'the subject repo:acme/* matches every repository of the owner'],
+      [AccessMapKind.GITHUB_ACTIONS, 'GitHub Actions: every repository of acme', 'the subject repo:acme/*: every repository of acme, including ones created later'],
     ]);
     expect(roleAt(map, 'Payments').waysIn).toEqual([{
       kind: AccessMapKind.EKS_SERVICE_ACCOUNT,
@@ -94,7 +94,8 @@ describe('plain aws-cdk-lib stacks', () => {
     expect(roleAt(map, 'Role').waysIn[0]).toMatchObject({ who: 'AWS principal ⟨parameter TrustedRoleArn⟩', unresolved: true });
     // An environment-agnostic stack: its account is not known at synth.
     expect(roleAt(map, 'Local').waysIn[0]).toMatchObject({ who: 'account ⟨this account⟩', unresolved: true });
-    expect(map.toMarkdown()).toContain('| local<br>Local | ⚠ account ⟨this account⟩ — broad: any principal of the account that its own policies allow |');
+    // The stack's own account: its own IAM policies decide who, which is narrow.
+    expect(map.toMarkdown()).toContain('| local<br>Local | account ⟨this account⟩ |');
   });
 
   test('Pod Identity, Roles Anywhere, Cognito, SAML, GitLab and any OIDC issuer; broad ones say why', () => {
@@ -130,7 +131,7 @@ describe('plain aws-cdk-lib stacks', () => {
       kind: AccessMapKind.EKS_POD_IDENTITY,
       who: 'EKS Pod Identity: service account shop/cart on cluster prod (association)',
       conditions: [],
-      broad: 'the trust names no service account: any Pod Identity association on any cluster of any account may use the role',
+      broad: 'the trust names no single service account: any Pod Identity association of the account may use the role',
     }]);
     expect(summary('Certificates')).toEqual([{
       kind: AccessMapKind.ROLES_ANYWHERE,
@@ -142,12 +143,12 @@ describe('plain aws-cdk-lib stacks', () => {
       kind: AccessMapKind.COGNITO,
       who: 'Cognito identity pool us-east-1:11111111-2222-3333-4444-555555555555, unauthenticated (guest) identities',
       conditions: [],
-      broad: 'anyone who can reach the identity pool, without signing in (if the pool allows guests)',
+      broad: 'unauthenticated (guest) identities: anyone who can reach the identity pool, without signing in',
     }]);
     expect(summary('Workforce')).toEqual([{ kind: AccessMapKind.SAML, who: 'users of SAML provider Corp', conditions: [], broad: undefined }]);
     expect(summary('Images')).toEqual([{ kind: AccessMapKind.GITLAB_CI, who: 'GitLab CI (gitlab.example.com): acme/api, tag v1', conditions: [], broad: undefined }]);
     expect(summary('Anything')).toEqual([{
-      kind: AccessMapKind.OIDC, who: 'OIDC issuer id.example.com: any subject', conditions: ['id.example.com:aud = aws'], broad: 'no id.example.com:sub condition',
+      kind: AccessMapKind.OIDC, who: 'OIDC issuer id.example.com: any subject', conditions: ['id.example.com:aud = aws'], broad: 'no subject condition: every workload of the issuer gets in',
     }]);
   });
 
@@ -178,14 +179,14 @@ describe('plain aws-cdk-lib stacks', () => {
     const map = AccessMap.fromStack(stack);
 
     const ways = (path: string) => roleAt(map, path).waysIn.map(w => ({ who: w.who, conditions: w.conditions, broad: w.broad }));
-    expect(ways('ChosenStatement')).toEqual([{ who: 'trust statement ⟨value chosen by condition IsProd⟩', conditions: [], broad: 'only known at deploy time' }]);
+    expect(ways('ChosenStatement')).toEqual([{ who: 'trust statement ⟨value chosen by condition IsProd⟩', conditions: [], broad: 'the principal is only known at deploy time' }]);
     expect(ways('ChosenCondition')).toEqual([{
       who: `account ${CALLER_ACCOUNT}`,
       conditions: ['conditions only known at deploy time (⟨value chosen by condition IsProd⟩)'],
-      broad: 'any principal of the account that its own policies allow',
+      broad: 'any principal of the account that its own policies allow, unless the conditions only known at deploy time narrow it',
     }]);
     expect(ways('Everyone')).toEqual([{
-      who: `anyone except AWS arn:aws:iam::${CALLER_ACCOUNT}:role/blocked`, conditions: [], broad: 'NotPrincipal: every principal but those named',
+      who: `anyone except AWS arn:aws:iam::${CALLER_ACCOUNT}:role/blocked`, conditions: [], broad: 'NotPrincipal lets in every principal but those named',
     }]);
     expect(roleAt(map, 'Everyone').denies).toEqual([`deny every action except sts:TagSession to anyone except AWS arn:aws:iam::${CALLER_ACCOUNT}:role/admin`]);
     expect(ways('Patterns')).toEqual([{
@@ -193,7 +194,8 @@ describe('plain aws-cdk-lib stacks', () => {
     }]);
     expect(roleAt(map, 'AsText')).toMatchObject({ sessionLimit: '⟨parameter Session⟩', waysIn: [expect.objectContaining({ who: 'AWS service ec2.amazonaws.com' })] });
     expect(roleAt(map, 'AsText').maxSessionDuration).toBeUndefined();
-    expect(map.toMarkdown()).toContain('| ⟨generated name of role AsText⟩<br>AsText | AWS service ec2.amazonaws.com | ⟨parameter Session⟩ |');
+    // A generated name would only repeat the path: the Role column shows the path once.
+    expect(map.toMarkdown()).toContain('| AsText | AWS service ec2.amazonaws.com | ⟨parameter Session⟩ |');
   });
 
   test('values chosen at deploy time, whole-account patterns and MFA true-or-false do not narrow', () => {
@@ -221,13 +223,13 @@ describe('plain aws-cdk-lib stacks', () => {
     const map = AccessMap.fromStack(stack);
 
     const broad = (path: string) => roleAt(map, path).waysIn.map(w => [w.who, w.broad]);
-    expect(broad('OrgChosen')).toEqual([['anyone in organization ⟨value chosen by condition C⟩', 'the organization id is a pattern or only known at deploy time']]);
-    expect(broad('OrgPath')).toEqual([['anyone in organization path like *', 'the organization path is a pattern or only known at deploy time']]);
+    expect(broad('OrgChosen')).toEqual([['anyone in organization ⟨value chosen by condition C⟩', 'the condition that pins the callers is only known at deploy time']]);
+    expect(broad('OrgPath')).toEqual([['anyone in organization path like *', 'any AWS principal: the organization, account or ARN condition is a pattern that matches every caller']]);
     expect(broad('Mfa')).toEqual([['account 999988887777', 'any principal of the account that its own policies allow']]);
-    expect(broad('WholeAccountArn')).toEqual([['any AWS principal with principal ARN like arn:aws:iam::999988887777:*', 'any AWS principal of any account']]);
+    expect(broad('WholeAccountArn')).toEqual([['any AWS principal with principal ARN like arn:aws:iam::999988887777:*', 'any principal of the account that its own policies allow']]);
     expect(broad('Pods')).toEqual([[
       'EKS Pod Identity: any service account on any cluster of any account',
-      'the trust names no service account: any Pod Identity association on any cluster of any account may use the role',
+      'the trust names no single service account: any Pod Identity association of the account may use the role',
     ]]);
     expect(broad('Social')).toEqual([['Cognito identity pool us-east-1:pool, identities signed in with graph.facebook.com', undefined]]);
     expect(roleAt(map, 'ChosenPolicy')).toMatchObject({
@@ -448,7 +450,7 @@ describe('diff', () => {
         type: AccessMapChangeType.ADDED,
         subject: 'role Delivery/Deploy (deploy)',
         text: 'way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity',
-        broad: 'the subject repo:acme/* matches every repository of the owner',
+        broad: 'the subject repo:acme/*: every repository of acme, including ones created later',
       },
       { type: AccessMapChangeType.REMOVED, subject: 'role Delivery/Deploy (deploy)', text: 'way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity' },
     ]);
@@ -457,7 +459,7 @@ describe('diff', () => {
       '',
       '## Added (1)',
       '',
-      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity — broad: the subject repo:acme/\\* matches every repository of the owner',
+      '- ⚠ **role Delivery/Deploy (deploy)**: way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity — broad: the subject repo:acme/\\*: every repository of acme, including ones created later',
       '',
       '## Removed (1)',
       '',
@@ -482,8 +484,8 @@ describe('Mermaid diagram', () => {
     });
     new iam.Role(stack, 'Broad', { assumedBy: new iam.AnyPrincipal() });
     const diagram = AccessMap.fromStack(stack).toMermaid();
-    // A principal ARN pattern with a wildcard account narrows nothing: both are broad.
-    expect(diagram).toContain('class w0,w1 broad');
+    // The account's root ANDed with a role-name pattern of any account names one role of that account: only w1 is broad.
+    expect(diagram).toContain('class w1 broad');
     expect(await parseMermaid([diagram, 'flowchart LR\n  a["unterminated --> b'])).toEqual([null, expect.stringMatching(/Parse error/)]);
   });
 });
