@@ -538,7 +538,7 @@ describe('TrustWebIdentityAudienceByProvider [warning]', () => {
 
 describe('TrustStatementWellFormed [error]', () => {
   test('Noncompliance 1: an operator without its colon', () => {
-    expect(roleFindings(oidc(), { 'StringEquals': { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: 'repo:acme/api:ref:refs/heads/main' }, 'ForAllValuesStringLike': { [`${GH}:sub`]: 'repo:acme/*' } }))
+    expect(roleFindings(oidc(), { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:sub`]: 'repo:acme/api:ref:refs/heads/main' }, ForAllValuesStringLike: { [`${GH}:sub`]: 'repo:acme/*' } }))
       .toEqual(['AccessPatterns-TrustStatementWellFormed[Operator::ForAllValuesStringLike]']);
   });
 
