@@ -356,8 +356,7 @@ function callerNarrowing(s: ReadStatement, account: string | undefined): CallerN
   };
   // ExternalId: any exact value; a pattern that matches everything narrows nothing.
   pins(narrowing(s, 'sts:ExternalId'), (v, like) => (like && /^[*?]+$/.test(v) ? Breadth.BROAD : Breadth.NARROW));
-  pins(narrowing(s, 'aws:PrincipalOrgID'), (v, like) => (like && /[*?]/.test(v) ? Breadth.BROAD : Breadth.NARROW));
-  pins(narrowing(s, 'aws:PrincipalOrgPaths'), (v, like) => (/^o-[a-z0-9]+\//.test(v) || !like ? Breadth.NARROW : Breadth.BROAD));
+  // An organization pins a tenant, never the callers within it: the accounts it holds are whole.
   const arns = narrowing(s, 'aws:PrincipalArn');
   pins(arns, (v, like) => principalArnPatternBreadth(v, like, account));
   // A block whose every ARN names another account than the trusted one never holds for it (the values are alternatives).
@@ -434,7 +433,7 @@ function awsWay(s: ReadStatement, value: string, ctx: ScopeContext): WayScope {
       } else if (!reasons.some(r => r.breadth === Breadth.UNRESOLVED)) {
         reasons.push(reason(ScopeCheck.ACCOUNT, Breadth.OWNER_WIDE, `Principal::${value}`,
           'any principal of the account that its own policies allow',
-          'trust the exact role ARN, or add sts:ExternalId, aws:PrincipalOrgID, aws:PrincipalArn or MFA'));
+          'trust the exact role ARN, or add sts:ExternalId, aws:PrincipalArn or MFA'));
       }
     }
     return way(WayKind.AWS_ACCOUNT, value, assumes, reasons, callers.pinnedBy);
@@ -488,16 +487,23 @@ function anyPrincipalWay(s: ReadStatement, assumes: boolean, ctx: ScopeContext):
       opaque ? s.opaque.map(o => `Unresolved::${o}`).join(',') : 'Principal::*',
       'any AWS principal of any account', 'add aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn, or trust the principals by name')], []);
   }
-  const best = breadths.reduce((a, b) => (b[0] < a[0] ? b : a));
+  let best = breadths.reduce((a, b) => (b[0] < a[0] ? b : a));
   const pinnedBy = breadths.flatMap(b => b[1]);
   const reasons: ScopeReason[] = [];
+  // An organization pins the tenant, not the workload: every principal of its accounts that their own policies allow.
+  if (best[2] === WayKind.ORGANIZATION && best[0] === Breadth.NARROW && !callerNarrowing(s, undefined).narrowed) {
+    best = [Breadth.OWNER_WIDE, best[1], best[2]];
+    reasons.push(reason(ScopeCheck.ACCOUNT, Breadth.OWNER_WIDE, `Organization::${org.concat(paths).flatMap(c => c.values).join(',')}`,
+      'any principal of the organization\'s accounts that their own policies allow',
+      'narrow the callers with aws:PrincipalArn, sts:ExternalId or MFA, or trust the roles by ARN'));
+  }
   if (best[0] === Breadth.BROAD) {
     reasons.push(reason(ScopeCheck.ANY_PRINCIPAL, Breadth.BROAD, 'Principal::*',
       'any AWS principal: the organization, account or ARN condition is a pattern that matches every caller',
       'pin aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn to exact values'));
   } else if (best[0] === Breadth.UNRESOLVED) {
     reasons.push(reason(ScopeCheck.ANY_PRINCIPAL, Breadth.UNRESOLVED, 'Unresolved::Principal', 'the condition that pins the callers is only known at deploy time', 'check the deployed value'));
-  } else if (best[0] === Breadth.OWNER_WIDE) {
+  } else if (best[0] === Breadth.OWNER_WIDE && reasons.length === 0) {
     reasons.push(reason(ScopeCheck.ACCOUNT, Breadth.OWNER_WIDE, 'Principal::*', 'any principal of the account that its own policies allow',
       'narrow with aws:PrincipalArn, sts:ExternalId or MFA'));
   }

@@ -67,7 +67,7 @@ const RULES: RuleSpec[] = [
     level: WARN,
     info: 'The role trusts another AWS account root without a condition that narrows the callers.',
     explanation: 'Trusting arn:aws:iam::<account>:root lets every principal of that account whose own policies allow it assume the role. '
-      + 'Trust the exact role ARN, or add sts:ExternalId (vendors), aws:PrincipalOrgID, aws:PrincipalArn or MFA conditions; a session name or source identity is the caller\'s choice and does not narrow.',
+      + 'Trust the exact role ARN, or add sts:ExternalId (vendors), aws:PrincipalArn or MFA conditions (an organization holds whole accounts, so it does not narrow); a session name or source identity is the caller\'s choice and does not narrow.',
   },
   {
     rule: rules.TrustRolesAnywhereSourceArn,

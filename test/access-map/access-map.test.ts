@@ -42,7 +42,7 @@ describe('plain aws-cdk-lib stacks', () => {
     });
     expect(whoOf(map, 'Pipeline')).toEqual([`role deployer in account ${CALLER_ACCOUNT}`]);
     expect(roleAt(map, 'Org').waysIn[0]).toMatchObject({ kind: AccessMapKind.ORGANIZATION, who: `anyone in organization ${TEST_ORG}`, conditions: [] });
-    expect(roleAt(map, 'Org').waysIn[0].broad).toBeUndefined();
+    expect(roleAt(map, 'Org').waysIn[0].broad).toBe('any principal of the organization\'s accounts that their own policies allow');
     expect(roleAt(map, 'Anyone').waysIn[0]).toMatchObject({ kind: AccessMapKind.ANY_PRINCIPAL, broad: 'any AWS principal of any account' });
     expect(whoOf(map, 'Function')).toEqual(['AWS service lambda.amazonaws.com']);
     expect(roleAt(map, 'Function')).toMatchObject({ stack: 'Plain', maxSessionDuration: 3600, roleName: '⟨generated name of role Function⟩' });

@@ -100,6 +100,18 @@ describe('the trust corpus', () => {
       else expect(broad).not.toEqual([]);
     });
 
+    if (row.construct) {
+      test('the construct that emits it agrees', () => {
+        const build = () => {
+          const scope = new Stack(new App(), 'Ci', { env: TEST_ENV });
+          row.construct!(scope);
+          templateOf(scope);
+        };
+        if (row.label === 'narrow' || (row.label === 'owner-wide' && row.optIn)) expect(build).not.toThrow();
+        else expect(build).toThrow(/^Invalid |Validation failed/);
+      });
+    }
+
     const requests = [...(row.allowed ? [['allowed', row.allowed] as const] : []), ...(row.attack ? [['attack', row.attack] as const] : [])];
     if (requests.length > 0) {
       test('IAM policy simulation agrees', async () => {
@@ -111,6 +123,11 @@ describe('the trust corpus', () => {
         }
       });
     }
+  });
+
+  test('constructs are tested against at least 60 rows, narrow and refused', () => {
+    expect(CORPUS.filter(r => r.construct).length).toBeGreaterThanOrEqual(60);
+    expect(new Set(CORPUS.filter(r => r.construct).map(r => r.label))).toEqual(new Set<Label>(['narrow', 'owner-wide', 'broad', 'invalid']));
   });
 
   test('every narrow row with a caller has an attacker that is denied, and every broad or owner-wide one an attacker that gets in', () => {

@@ -269,8 +269,10 @@ describe('TrustAnyPrincipalScoped [error]', () => {
     expect(roleFindings(new iam.AnyPrincipal(), { StringLike: { 'aws:PrincipalArn': '*' } })).toEqual(['AccessPatterns-TrustAnyPrincipalScoped[Principal::*]']);
   });
 
-  test('Compliance: "*" limited to an organization', () => {
-    expect(roleFindings(new iam.AnyPrincipal(), { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } })).toEqual([]);
+  test('Compliance: "*" limited to an organization (every principal of it is owner-wide: a warning of TrustAccountRootNarrowed)', () => {
+    expect(roleFindings(new iam.AnyPrincipal(), { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }))
+      .toEqual(['AccessPatterns-TrustAccountRootNarrowed[Organization::o-a1b2c3d4e5]']);
+    expect(roleFindings(new iam.AnyPrincipal(), { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deploy/*' } })).toEqual([]);
   });
 });
 
@@ -292,10 +294,14 @@ describe('TrustAccountRootNarrowed [warning]', () => {
     })).toEqual(['AccessPatterns-TrustAccountRootNarrowed[Principal::arn:aws:iam::111111111111:root]']);
   });
 
-  test('Compliance: an external id, the organization, a principal ARN, MFA, or an exact role', () => {
+  test('Noncompliance: the organization holds whole accounts, so it narrows nothing of a trusted account', () => {
+    expect(roleFindings(new iam.AccountPrincipal(CALLER_ACCOUNT), { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }))
+      .toEqual([`AccessPatterns-TrustAccountRootNarrowed[Principal::arn:aws:iam::${CALLER_ACCOUNT}:root]`]);
+  });
+
+  test('Compliance: an external id, a principal ARN, MFA, or an exact role', () => {
     const root = () => new iam.AccountPrincipal(CALLER_ACCOUNT);
     expect(roleFindings(root(), { StringEquals: { 'sts:ExternalId': 'x1' } })).toEqual([]);
-    expect(roleFindings(root(), { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } })).toEqual([]);
     expect(roleFindings(root(), { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/ci-*' } })).toEqual([]);
     expect(roleFindings(root(), { Bool: { 'aws:MultiFactorAuthPresent': 'true' } })).toEqual([]);
     expect(roleFindings(new iam.ArnPrincipal('arn:aws:iam::111111111111:role/ci'))).toEqual([]);
