@@ -6,7 +6,8 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import {
-  CrossAccountRole, GitHubActionsRole, GitHubSubject, GitLabCiRole, GitLabOidcProvider, GitLabSubject, OidcFederatedRole, PodIdentityRole, ThirdPartyRole,
+  CrossAccountRole, GitHubActionsRole, GitHubSubject, GitLabCiRole, GitLabOidcProvider, GitLabSubject,
+  OidcFederatedRole, PodIdentityRole, ThirdPartyRole,
 } from '../../src';
 import { CALLER_ACCOUNT, OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ORG } from '../support/env';
 import { AssumeRequest, awsCaller, samlAssertion, serviceCaller, webIdentity } from '../support/simulate';
