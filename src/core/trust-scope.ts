@@ -175,8 +175,29 @@ export function isPattern(operator: string, value: string): boolean {
 
 /** The narrowing conditions of a statement on a key (case-insensitive). */
 function narrowing(s: ReadStatement, key: string | RegExp): ReadCondition[] {
-  return s.conditions.filter(c => isNarrowingOperator(c.operator) && c.values.length > 0
-    && (typeof key === 'string' ? c.key.toLowerCase() === key.toLowerCase() : key.test(c.key)));
+  const candidates = narrowingConditions(s);
+  if (typeof key === 'string') return candidates.byKey.get(key.toLowerCase()) ?? [];
+  return candidates.all.filter(c => key.test(c.key));
+}
+
+/** The narrowing conditions of a statement, read once per statement: every rule and construct asks for them several times. */
+const NARROWING_CACHE = new WeakMap<ReadStatement, { all: ReadCondition[]; byKey: Map<string, ReadCondition[]> }>();
+
+function narrowingConditions(s: ReadStatement): { all: ReadCondition[]; byKey: Map<string, ReadCondition[]> } {
+  let entry = NARROWING_CACHE.get(s);
+  if (!entry) {
+    const all = s.conditions.filter(c => c.values.length > 0 && isNarrowingOperator(c.operator));
+    const byKey = new Map<string, ReadCondition[]>();
+    for (const c of all) {
+      const k = c.key.toLowerCase();
+      const list = byKey.get(k);
+      if (list) list.push(c);
+      else byKey.set(k, [c]);
+    }
+    entry = { all, byKey };
+    NARROWING_CACHE.set(s, entry);
+  }
+  return entry;
 }
 
 /**
@@ -845,9 +866,16 @@ const ISSUERS: Array<[RegExp, IssuerFamily]> = [
 ];
 
 /** The family of an issuer; for an issuer only known at deploy time, guessed from the subjects' first claim. */
+const FAMILY_BY_ISSUER = new Map<string, IssuerFamily | undefined>();
+
 function familyOf(issuer: string | undefined, subjects: string[]): IssuerFamily {
   if (issuer) {
-    for (const [re, family] of ISSUERS) if (re.test(issuer)) return family;
+    let known = FAMILY_BY_ISSUER.get(issuer);
+    if (known === undefined && !FAMILY_BY_ISSUER.has(issuer)) {
+      known = ISSUERS.find(([re]) => re.test(issuer))?.[1];
+      if (FAMILY_BY_ISSUER.size < 1000) FAMILY_BY_ISSUER.set(issuer, known);
+    }
+    if (known) return known;
   }
   const first = subjects[0] ?? '';
   if (first.startsWith('repo:') && (!issuer || isDeployTime(issuer))) return GITHUB;

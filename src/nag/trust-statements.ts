@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { findResource, onReset, resolvedProperty } from './stack-index';
 import { scopeContextOf } from '../core/regions';
 import { ReadStatement, ResolvedValueReader, deployTime, readTrustPolicy } from '../core/trust-reader';
@@ -42,9 +42,18 @@ export function trustPolicyOf(node: CfnResource): TrustPolicyView | undefined {
   return view ?? undefined;
 }
 
-/** The stack's account and partition, where synthesis knows them. */
+let contexts = new WeakMap<Stack, ScopeContext>();
+onReset(() => { contexts = new WeakMap(); });
+
+/** The stack's account and partition, where synthesis knows them (read once per stack and run). */
 export function scopeContext(node: CfnResource): ScopeContext {
-  return scopeContextOf(node);
+  const stack = Stack.of(node);
+  let ctx = contexts.get(stack);
+  if (!ctx) {
+    ctx = scopeContextOf(stack);
+    contexts.set(stack, ctx);
+  }
+  return ctx;
 }
 
 /** The statements of a role's trust policy, as read; an empty list for any other resource. */
