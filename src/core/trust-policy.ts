@@ -2,14 +2,13 @@ import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable,
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { Comparison, MULTI_VALUED_KEYS } from './comparison';
+import { conditionAlternatives, operatorId } from './condition-render';
 import { ErrorSite, fail } from './errors';
 import { estimatePolicyLength, templateResourceLookup } from './policy-size';
 import { DEFAULT_MAX_TRUST_POLICY_SIZE, DEFAULT_TRUST_POLICY_QUOTA, validateMaxTrustPolicySize } from './quotas';
-import { knownPartitionOf, scopeContextOf } from './regions';
-import { hasLiteralWildcard } from './token-text';
+import { knownPartitionOf } from './regions';
 import { TrustCondition } from './trust-condition';
-import { ResolvedValueReader, readTrustPolicy } from './trust-reader';
-import { Breadth, ScopeCheck, statementScope } from './trust-scope';
+import { scopeGuardErrors } from './trust-scope-guard';
 import { quote } from './validation';
 
 /** Options for a {@link TrustPolicy}. */
@@ -166,7 +165,6 @@ export class TrustPolicy {
   private readonly site: ErrorSite;
   private readonly allowOwnerWide: boolean;
   private readonly ownerWideChecks = new Set<string>();
-  private readonly propsByCheck = new Map<string, string>();
   private readonly statements: TrustStatement[] = [];
   private readonly conditionJson = new Map<string, { json: CfnJson; block: Record<string, unknown> }>();
   private rendered = false;
@@ -227,15 +225,6 @@ export class TrustPolicy {
     this.ownerWideChecks.add(check);
   }
 
-  /**
-   * Names the prop that sets what a kind of check reads, for error messages (`subject` -> `subjects`).
-   *
-   * @internal
-   */
-  public _nameProp(check: string, prop: string): void {
-    this.propsByCheck.set(check, prop);
-  }
-
   /** @internal */
   public _assertOpen(what: string): void {
     if (this.rendered) {
@@ -278,30 +267,6 @@ export class TrustPolicy {
           'give the key one value');
       }
     }
-  }
-
-  /**
-   * Reads the rendered statements as IAM will evaluate them, with the one definition of a
-   * narrow trust (`trust-scope.ts`), and refuses any way in wider than the props say: one
-   * that does not pin its tenant, that IAM refuses or that never holds, and an owner-wide
-   * one nobody opted in to. Values only known at deploy time are not refused here.
-   */
-  private scopeErrors(resolved: unknown, cfnJson: (logicalId: string) => unknown): string[] {
-    const ctx = scopeContextOf(this.role);
-    const reader = new ResolvedValueReader({ ...ctx, cfnJson });
-    const errors: string[] = [];
-    for (const statement of readTrustPolicy(reader, resolved)) {
-      const scope = statementScope(statement, ctx);
-      const reasons = [...scope.problems, ...scope.ways.filter(w => w.assumes).flatMap(w => w.reasons)];
-      for (const r of reasons) {
-        if (r.advisory || r.breadth === Breadth.NARROW || r.breadth === Breadth.UNRESOLVED) continue;
-        if (r.breadth === Breadth.OWNER_WIDE && (this.allowOwnerWide || this.ownerWideChecks.has(r.check))) continue;
-        const prop = this.propsByCheck.get(r.check) ?? DEFAULT_PROPS[r.check] ?? 'conditions';
-        const optIn = r.breadth === Breadth.OWNER_WIDE ? ' (or opt in to the whole tenant with the pattern\'s named opt-in)' : '';
-        errors.push(`Invalid ${this.site.kind} '${this.site.path}' prop '${prop}': ${r.text}; ${r.fix}${optIn}.`);
-      }
-    }
-    return [...new Set(errors)];
   }
 
   private render(): void {
@@ -374,7 +339,9 @@ export class TrustPolicy {
     if (size.length > Math.min(this.maxSize, DEFAULT_TRUST_POLICY_QUOTA)) {
       size = estimatePolicyLength(resolved, lookup, knownPartitionOf(this.role), resources);
     }
-    const scopeErrors = this.scopeErrors(resolved, lookup);
+    const scopeErrors = scopeGuardErrors(this.role, resolved, lookup, {
+      kind: this.site.kind, allowOwnerWide: this.allowOwnerWide, ownerWideChecks: this.ownerWideChecks,
+    });
     if (scopeErrors.length > 0) return scopeErrors;
     const approx = size.estimated ? 'about ' : '';
     if (size.length > this.maxSize) {
@@ -388,82 +355,5 @@ export class TrustPolicy {
         'deployment fails unless the account\'s "Role trust policy length" quota was raised.');
     }
     return [];
-  }
-}
-
-type ConditionObject = Record<string, Record<string, unknown>>;
-
-/** The prop a check's values come from when the pattern names none: the trust builder's own words. */
-const DEFAULT_PROPS: Record<string, string> = {
-  [ScopeCheck.AUDIENCE]: 'audience',
-  [ScopeCheck.SUBJECT]: 'subjects',
-  [ScopeCheck.ACCOUNT]: 'principals',
-  [ScopeCheck.ANY_PRINCIPAL]: 'principals',
-  [ScopeCheck.PRINCIPAL_FORM]: 'principals',
-};
-
-
-/** Short, stable ids for condition operators (used in CfnJson construct ids). */
-function operatorId(operator: string): string {
-  return operator.replace(/[^A-Za-z]/g, '');
-}
-
-/**
- * Groups conditions by key and comparison, merges their values, and returns the list of
- * condition objects: one per combination of operator alternatives.
- */
-function conditionAlternatives(conditions: TrustCondition[]): ConditionObject[] {
-  const groups = new Map<string, { key: string; comparison: Comparison; values: string[] }>();
-  for (const c of conditions) {
-    const id = `${c._comparison}\u0000${c.key}`;
-    const group = groups.get(id) ?? { key: c.key, comparison: c._comparison, values: [] };
-    for (const v of c.values) {
-      if (!group.values.includes(v)) group.values.push(v);
-    }
-    groups.set(id, group);
-  }
-
-  let results: ConditionObject[] = [{}];
-  for (const g of groups.values()) {
-    const options = operatorOptions(g.comparison, g.values);
-    const next: ConditionObject[] = [];
-    for (const base of results) {
-      for (const [operator, values] of options) {
-        const copy: ConditionObject = {};
-        for (const [op, block] of Object.entries(base)) copy[op] = { ...block };
-        copy[operator] = { ...(copy[operator] ?? {}), [g.key]: values.length === 1 ? values[0] : values };
-        next.push(copy);
-      }
-    }
-    results = next;
-  }
-  return results;
-}
-
-/**
- * The operator(s) a group renders to, with the values each one gets.
- *
- * A value is a pattern when its literal text has `*` or `?`, tokens included:
- * `repo:${repository}:*` matches every ref of the repository the token resolves to, so it
- * renders under `StringLike`; the token's own value is never read as a pattern.
- */
-function operatorOptions(comparison: Comparison, values: string[]): Array<[string, unknown[]]> {
-  const isPattern = hasLiteralWildcard;
-  const split = (exactOp: string, likeOp: string): Array<[string, unknown[]]> => {
-    const exact = values.filter(v => !isPattern(v));
-    const like = values.filter(isPattern);
-    const out: Array<[string, unknown[]]> = [];
-    if (exact.length > 0) out.push([exactOp, exact]);
-    if (like.length > 0) out.push([likeOp, like]);
-    return out;
-  };
-  switch (comparison) {
-    case Comparison.STRING_MATCH: return split('StringEquals', 'StringLike');
-    case Comparison.ARN_MATCH: return split('ArnEquals', 'ArnLike');
-    case Comparison.STRING_EQUALS: return [['StringEquals', values]];
-    case Comparison.BOOL: return [['Bool', values]];
-    case Comparison.NUMERIC_AT_MOST: return [['NumericLessThanEquals', values]];
-    case Comparison.PRESENT: return [['Null', values]];
-    case Comparison.ANY_VALUE_MATCH: return [['ForAnyValue:StringLike', values]];
   }
 }

@@ -1,0 +1,72 @@
+/** Rendering typed conditions into IAM condition objects: operator choice and per-key merging (internal). */
+import { Comparison } from './comparison';
+import { hasLiteralWildcard } from './token-text';
+import { TrustCondition } from './trust-condition';
+
+/** An IAM condition object: operator -> key -> values. */
+export type ConditionObject = Record<string, Record<string, unknown>>;
+
+/** Short, stable ids for condition operators (used in CfnJson construct ids). */
+export function operatorId(operator: string): string {
+  return operator.replace(/[^A-Za-z]/g, '');
+}
+
+/**
+ * Groups conditions by key and comparison, merges their values, and returns the list of
+ * condition objects: one per combination of operator alternatives.
+ */
+export function conditionAlternatives(conditions: TrustCondition[]): ConditionObject[] {
+  const groups = new Map<string, { key: string; comparison: Comparison; values: string[] }>();
+  for (const c of conditions) {
+    const id = `${c._comparison}\u0000${c.key}`;
+    const group = groups.get(id) ?? { key: c.key, comparison: c._comparison, values: [] };
+    for (const v of c.values) {
+      if (!group.values.includes(v)) group.values.push(v);
+    }
+    groups.set(id, group);
+  }
+
+  let results: ConditionObject[] = [{}];
+  for (const g of groups.values()) {
+    const options = operatorOptions(g.comparison, g.values);
+    const next: ConditionObject[] = [];
+    for (const base of results) {
+      for (const [operator, values] of options) {
+        const copy: ConditionObject = {};
+        for (const [op, block] of Object.entries(base)) copy[op] = { ...block };
+        copy[operator] = { ...(copy[operator] ?? {}), [g.key]: values.length === 1 ? values[0] : values };
+        next.push(copy);
+      }
+    }
+    results = next;
+  }
+  return results;
+}
+
+/**
+ * The operator(s) a group renders to, with the values each one gets.
+ *
+ * A value is a pattern when its literal text has `*` or `?`, tokens included:
+ * `repo:${repository}:*` matches every ref of the repository the token resolves to, so it
+ * renders under `StringLike`; the token's own value is never read as a pattern.
+ */
+function operatorOptions(comparison: Comparison, values: string[]): Array<[string, unknown[]]> {
+  const isPattern = hasLiteralWildcard;
+  const split = (exactOp: string, likeOp: string): Array<[string, unknown[]]> => {
+    const exact = values.filter(v => !isPattern(v));
+    const like = values.filter(isPattern);
+    const out: Array<[string, unknown[]]> = [];
+    if (exact.length > 0) out.push([exactOp, exact]);
+    if (like.length > 0) out.push([likeOp, like]);
+    return out;
+  };
+  switch (comparison) {
+    case Comparison.STRING_MATCH: return split('StringEquals', 'StringLike');
+    case Comparison.ARN_MATCH: return split('ArnEquals', 'ArnLike');
+    case Comparison.STRING_EQUALS: return [['StringEquals', values]];
+    case Comparison.BOOL: return [['Bool', values]];
+    case Comparison.NUMERIC_AT_MOST: return [['NumericLessThanEquals', values]];
+    case Comparison.PRESENT: return [['Null', values]];
+    case Comparison.ANY_VALUE_MATCH: return [['ForAnyValue:StringLike', values]];
+  }
+}
