@@ -2,6 +2,7 @@ import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable,
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { Comparison, MULTI_VALUED_KEYS } from './comparison';
+import { hasTokenKey, tokenKeysJson } from './cfn-json';
 import { conditionAlternatives, operatorId } from './condition-render';
 import { ErrorSite, fail } from './errors';
 import { estimatePolicyLength, templateResourceLookup } from './policy-size';
@@ -301,19 +302,17 @@ export class TrustPolicy {
 
   /** A condition block whose keys contain tokens must go through CfnJson. */
   private wrapTokenKeys(id: string, block: Record<string, unknown>): Record<string, unknown> | IResolvable {
-    if (!Object.keys(block).some(k => Token.isUnresolved(k))) return block;
-    let entry = this.conditionJson.get(id);
+    if (!hasTokenKey(block)) return block;
+    const entry = this.conditionJson.get(id);
     if (entry && JSON.stringify(entry.block) !== JSON.stringify(block)) {
       // Rendered early (toStatementsJson) and changed since: replace it under the same id.
       this.role.node.tryRemoveChild(`TrustConditions${id}`);
-      entry = undefined;
     }
-    if (!entry) {
-      entry = { json: new CfnJson(this.role, `TrustConditions${id}`, { value: block }), block };
-      this.conditionJson.set(id, entry);
-    }
-    return entry.json;
+    const json = tokenKeysJson(this.role, `TrustConditions${id}`, block) as CfnJson;
+    this.conditionJson.set(id, { json, block });
+    return json;
   }
+
 
   private validate(): string[] {
     if (this.statements.length === 0) {
