@@ -68,8 +68,8 @@ export class AccessMap {
     const old = before.facts();
     const now = after.facts();
     const changes: AccessMapChange[] = [];
-    for (const [key, fact] of now) if (!old.has(key)) changes.push({ ...fact, type: AccessMapChangeType.ADDED });
-    for (const [key, fact] of old) if (!now.has(key)) changes.push({ ...fact, type: AccessMapChangeType.REMOVED });
+    for (const [key, fact] of now) if (!old.has(key)) changes.push({ ...fact, changeType: AccessMapChangeType.ADDED });
+    for (const [key, fact] of old) if (!now.has(key)) changes.push({ ...fact, changeType: AccessMapChangeType.REMOVED });
     return changes;
   }
 
@@ -130,8 +130,8 @@ export class AccessMap {
   }
 
   /** Every fact a diff compares, by a key that identifies it across assemblies. */
-  private facts(): Map<string, Omit<AccessMapChange, 'type'>> {
-    const facts = new Map<string, Omit<AccessMapChange, 'type'>>();
+  private facts(): Map<string, Omit<AccessMapChange, 'changeType'>> {
+    const facts = new Map<string, Omit<AccessMapChange, 'changeType'>>();
     for (const role of this.roles) {
       const subject = `role ${role.stack}/${role.path} (${role.roleName})`;
       const add = (text: string, broad?: string) => facts.set(`${role.stack}\u0000${role.path}\u0000${text}\u0000${broad ?? ''}`, { subject, text, ...(broad ? { broad } : {}) });

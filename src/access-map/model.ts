@@ -185,7 +185,7 @@ export enum AccessMapChangeType {
 /** One difference of access between two access maps. */
 export interface AccessMapChange {
   /** Added or removed. */
-  readonly type: AccessMapChangeType;
+  readonly changeType: AccessMapChangeType;
   /** What changed: `role ProductionAccess/Deploy (deploy)`, or `Identity Center`. */
   readonly subject: string;
   /** The change, e.g. `way in: GitHub Actions: acme/api, any branch` or `session: 12 h`. */

@@ -195,8 +195,8 @@ export function diffMarkdown(changes: AccessMapChange[]): string {
     out.push('No access added or removed.', '');
     return out.join('\n');
   }
-  for (const [type, title] of [[AccessMapChangeType.ADDED, 'Added'], [AccessMapChangeType.REMOVED, 'Removed']] as const) {
-    const list = changes.filter(c => c.type === type);
+  for (const [changeType, title] of [[AccessMapChangeType.ADDED, 'Added'], [AccessMapChangeType.REMOVED, 'Removed']] as const) {
+    const list = changes.filter(c => c.changeType === changeType);
     out.push(`## ${title} (${list.length})`, '');
     if (list.length === 0) out.push('None.');
     for (const c of list) {

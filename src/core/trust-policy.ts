@@ -1,8 +1,8 @@
 import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { Comparison, MULTI_VALUED_KEYS } from './comparison';
 import { hasTokenKey, tokenKeysJson } from './cfn-json';
+import { Comparison, MULTI_VALUED_KEYS } from './comparison';
 import { conditionAlternatives, operatorId } from './condition-render';
 import { ErrorSite, fail } from './errors';
 import { estimatePolicyLength, templateResourceLookup } from './policy-size';

@@ -1,13 +1,13 @@
-import { Annotations, Duration, IResource, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, IResource, Resource, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { IIdentityCenterInstance } from './instance';
-import {
-  DEFAULT_ROLE_POLICY_QUOTA, MAX_INLINE_POLICY_SIZE, MAX_PERMISSION_SET_POLICIES, permissionSetLogicalId,
-} from './validation';
+import { registerPermissionSetName } from './private/name-registry';
+import { inlinePolicyErrors, validateAwsManaged, validateInlinePolicy } from './private/policy-checks';
+import { checkRename, warnAllowedRename } from './private/rename-guard';
+import { DEFAULT_ROLE_POLICY_QUOTA, MAX_PERMISSION_SET_POLICIES, permissionSetLogicalId } from './validation';
 import { ErrorSite, fail, siteOf } from '../core/errors';
-import { estimatePolicyLength } from '../core/policy-size';
 import {
   quote, validateDuration, validateIamName, validateIamPath, validateLength,
 } from '../core/validation';
@@ -189,9 +189,6 @@ class ImportedPermissionSet extends Resource implements IPermissionSet {
   }
 }
 
-/** Permission set names already used per app, by instance, to catch duplicates. */
-const NAMES = new WeakMap<IConstruct, Map<string, string>>();
-
 /**
  * A permission set of IAM Identity Center: the policies and session length of the roles
  * that Identity Center provisions in every account it is assigned to.
@@ -236,38 +233,17 @@ export class PermissionSet extends Resource implements IPermissionSet {
 
   constructor(scope: Construct, id: string, props: PermissionSetProps) {
     const site = siteOf('PermissionSet', scope, id);
-    const name = props.permissionSetName ?? id;
-    validateIamName(site, props.permissionSetName === undefined ? 'id' : 'permissionSetName', name, 32);
-    checkRename(site, id, name, props.allowReplacement ?? false);
-    if (props.description !== undefined) validateLength(site, 'description', props.description, 1, 700);
-    const session = props.sessionDuration ?? Duration.hours(1);
-    validateDuration(site, 'sessionDuration', session, Duration.hours(1), Duration.hours(12));
-    if (!Token.isUnresolved(session.toSeconds()) && session.toSeconds() % 60 !== 0) {
-      fail(site, 'sessionDuration', `${session.toHumanString()} is not a whole number of minutes`, 'use hours and minutes, e.g. Duration.minutes(90)');
-    }
-    const customer = props.customerManagedPolicies ?? [];
-    customer.forEach((ref, i) => validateReference(site, `customerManagedPolicies[${i}]`, ref));
-    const managed = props.managedPolicies ?? [];
-    const policyCount = managed.length + customer.length;
-    if (policyCount > MAX_PERMISSION_SET_POLICIES) {
-      fail(site, 'managedPolicies', `${policyCount} managed and customer managed policies are attached, above the limit of ${MAX_PERMISSION_SET_POLICIES}`,
-        'merge policies, or move statements into inlinePolicy');
-    }
-    if (props.relayState !== undefined) validateLength(site, 'relayState', props.relayState, 1, 240);
-    const boundary = props.permissionsBoundary;
-    if (boundary?.customerManagedPolicy) validateReference(site, 'permissionsBoundary', boundary.customerManagedPolicy);
-
+    const { name, session, managed, customer, policyCount } = validatePermissionSetProps(site, id, props);
     super(scope, id);
     this.permissionSetName = name;
     this._instanceArn = props.instance.instanceArn;
-    managed.forEach((p, i) => validateAwsManaged(site, `managedPolicies[${i}]`, this, p));
-    if (boundary?.managedPolicy) validateAwsManaged(site, 'permissionsBoundary', this, boundary.managedPolicy);
+    validatePermissionSetPolicies(site, this, props);
     if (props.inlinePolicy) {
-      validateInlinePolicy(site, this, props.inlinePolicy);
       const doc = props.inlinePolicy;
       this.node.addValidation({ validate: () => inlinePolicyErrors(this, doc) });
     }
 
+    const boundary = props.permissionsBoundary;
     this.resource = new sso.CfnPermissionSet(this, 'Resource', {
       instanceArn: props.instance.instanceArn,
       name,
@@ -292,20 +268,7 @@ export class PermissionSet extends Resource implements IPermissionSet {
     } else {
       this._identity = `name|${name}`;
       this.resource.overrideLogicalId(permissionSetLogicalId(name));
-      const root = this.node.root;
-      const names = NAMES.get(root) ?? new Map<string, string>();
-      NAMES.set(root, names);
-      const instanceArn = props.instance.instanceArn;
-      const instanceKey = Token.isUnresolved(instanceArn)
-        ? `${Stack.of(this).node.path}|${JSON.stringify(Stack.of(this).resolve(instanceArn))}`
-        : instanceArn;
-      const key = `${instanceKey}|${name}`;
-      const other = names.get(key);
-      if (other !== undefined) {
-        fail(site, 'permissionSetName', `${quote(name)} is already the name of '${other}' in the same Identity Center instance`,
-          'give each permission set of an instance its own name (names are unique per instance, across every stack of the app)');
-      }
-      names.set(key, this.node.path);
+      registerPermissionSetName(site, this, props.instance.instanceArn, name);
     }
 
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
@@ -314,81 +277,59 @@ export class PermissionSet extends Resource implements IPermissionSet {
       Annotations.of(this).addWarningV2('cdk-access-patterns:permissionSetPolicyQuota',
         `${policyCount} managed and customer managed policies are attached: above the default IAM quota of ${DEFAULT_ROLE_POLICY_QUOTA} managed policies per role, so provisioning fails in every target account that has not raised it.`);
     }
-    if (props.allowReplacement && name !== id) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:permissionSetReplacement',
-        `The name ${quote(name)} differs from the construct id ${quote(id)} (allowReplacement): deploying a new name replaces the permission set and re-creates every assignment, and users lose this access during the deployment.`);
-    }
+    warnAllowedRename(this, id, name, props.allowReplacement ?? false);
   }
 }
 
-/** A name that differs from the construct id is a rename: refused unless allowed. */
-function checkRename(site: ErrorSite, id: string, name: string, allowReplacement: boolean): void {
-  if (Token.isUnresolved(name) || name === id || allowReplacement) return;
-  fail(site, 'permissionSetName', `${quote(name)} differs from the construct id ${quote(id)}, which records the name the set was created with; `
-    + 'a new name replaces the permission set and re-creates every assignment, so users lose this access during the deployment',
-  `keep the name ${quote(id)}; for a new permission set use a new construct id; to rename anyway set allowReplacement: true`);
+/** What {@link validatePermissionSetProps} derives from the props. */
+interface ValidatedPermissionSetProps {
+  /** The permission set name: `permissionSetName`, or the construct id. */
+  readonly name: string;
+  /** The session duration, one hour by default. */
+  readonly session: Duration;
+  readonly managed: iam.IManagedPolicy[];
+  readonly customer: CustomerManagedPolicyReference[];
+  /** Managed and customer managed policies together. */
+  readonly policyCount: number;
+}
+
+/** Validates the props that can be checked before the construct exists (tokens are skipped). */
+function validatePermissionSetProps(site: ErrorSite, id: string, props: PermissionSetProps): ValidatedPermissionSetProps {
+  const name = props.permissionSetName ?? id;
+  validateIamName(site, props.permissionSetName === undefined ? 'id' : 'permissionSetName', name, 32);
+  checkRename(site, id, name, props.allowReplacement ?? false);
+  if (props.description !== undefined) validateLength(site, 'description', props.description, 1, 700);
+  const session = props.sessionDuration ?? Duration.hours(1);
+  validateDuration(site, 'sessionDuration', session, Duration.hours(1), Duration.hours(12));
+  if (!Token.isUnresolved(session.toSeconds()) && session.toSeconds() % 60 !== 0) {
+    fail(site, 'sessionDuration', `${session.toHumanString()} is not a whole number of minutes`, 'use hours and minutes, e.g. Duration.minutes(90)');
+  }
+  const customer = props.customerManagedPolicies ?? [];
+  customer.forEach((ref, i) => validateReference(site, `customerManagedPolicies[${i}]`, ref));
+  const managed = props.managedPolicies ?? [];
+  const policyCount = managed.length + customer.length;
+  if (policyCount > MAX_PERMISSION_SET_POLICIES) {
+    fail(site, 'managedPolicies', `${policyCount} managed and customer managed policies are attached, above the limit of ${MAX_PERMISSION_SET_POLICIES}`,
+      'merge policies, or move statements into inlinePolicy');
+  }
+  if (props.relayState !== undefined) validateLength(site, 'relayState', props.relayState, 1, 240);
+  const customerBoundary = props.permissionsBoundary?.customerManagedPolicy;
+  if (customerBoundary) validateReference(site, 'permissionsBoundary', customerBoundary);
+  return { name, session, managed, customer, policyCount };
+}
+
+/**
+ * Validates the policies that need the construct's stack to resolve: the AWS managed
+ * policies, the managed boundary and the inline policy.
+ */
+function validatePermissionSetPolicies(site: ErrorSite, scope: Construct, props: PermissionSetProps): void {
+  (props.managedPolicies ?? []).forEach((p, i) => validateAwsManaged(site, `managedPolicies[${i}]`, scope, p));
+  const managedBoundary = props.permissionsBoundary?.managedPolicy;
+  if (managedBoundary) validateAwsManaged(site, 'permissionsBoundary', scope, managedBoundary);
+  if (props.inlinePolicy) validateInlinePolicy(site, scope, props.inlinePolicy);
 }
 
 function validateReference(site: ErrorSite, prop: string, ref: CustomerManagedPolicyReference): void {
   validateIamName(site, `${prop}.name`, ref.name, 128);
   if (ref.path !== undefined) validateIamPath(site, `${prop}.path`, ref.path);
-}
-
-/**
- * Permission sets attach AWS managed policies by ARN (`arn:<partition>:iam::aws:policy/...`);
- * customer managed ones only by name. The ARN is checked on its literal parts, so
- * `fromManagedPolicyName` (`arn:<partition>:iam::<account>:policy/x`) is refused too;
- * an ARN that is entirely a token (a parameter) cannot be checked.
- */
-function validateAwsManaged(site: ErrorSite, prop: string, scope: Construct, policy: iam.IManagedPolicy): void {
-  const resolved = Stack.of(scope).resolve(policy.managedPolicyArn);
-  const shape = literalShape(resolved);
-  if (policy instanceof iam.ManagedPolicy || (shape !== OPAQUE && !shape.includes(':iam::aws:policy/'))) {
-    const shown = typeof resolved === 'string' ? quote(resolved) : policy instanceof iam.ManagedPolicy ? `'${policy.node.path}'` : quote(shape.split(OPAQUE).join('${Token}'));
-    fail(site, prop, `${shown} is not an AWS managed policy (Identity Center only accepts arn:<partition>:iam::aws:policy/... here)`,
-      'reference customer managed policies by name in customerManagedPolicies: [{ name, path }]; a policy of that name must exist in every target account');
-  }
-}
-
-/** Stands for a value only known at deploy time. */
-const OPAQUE = '\u0000';
-
-/** The literal text of a resolved value, with `OPAQUE` for each part known only at deploy time. */
-function literalShape(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
-  if (join && Array.isArray(join[1])) return join[1].map(literalShape).join(join[0]);
-  return OPAQUE;
-}
-
-function inlinePolicyErrors(scope: Construct, doc: iam.PolicyDocument): string[] {
-  const errors = doc.validateForIdentityPolicy();
-  const size = inlinePolicySize(scope, doc);
-  if (size > MAX_INLINE_POLICY_SIZE) {
-    errors.push(`the inline policy is ${size} characters without whitespace, above ${INLINE_POLICY_LIMIT}`);
-  }
-  return errors;
-}
-
-function validateInlinePolicy(site: ErrorSite, scope: Construct, doc: iam.PolicyDocument): void {
-  const identityErrors = doc.validateForIdentityPolicy();
-  if (identityErrors.length > 0) {
-    fail(site, 'inlinePolicy', identityErrors.join('; '), 'write identity policy statements: no Principal, and at least one Resource');
-  }
-  const size = inlinePolicySize(scope, doc);
-  if (size > MAX_INLINE_POLICY_SIZE) {
-    fail(site, 'inlinePolicy', `the policy is ${size} characters without whitespace, above ${INLINE_POLICY_LIMIT}`,
-      'move statements into customer managed policies, or merge statements and use wildcards in action names');
-  }
-}
-
-/** Which limit the inline policy size check enforces, and why. */
-const INLINE_POLICY_LIMIT = `IAM's quota of ${MAX_INLINE_POLICY_SIZE} characters of inline policy per role: `
-  + 'Identity Center accepts up to 32,768 but provisions the set as a role in each target account, where IAM refuses it';
-
-/** Characters without whitespace; values behind intrinsics are estimated. */
-function inlinePolicySize(scope: Construct, doc: iam.PolicyDocument): number {
-  const resolved = Stack.of(scope).resolve(doc);
-  const { length, estimated } = estimatePolicyLength(resolved);
-  return estimated ? length : JSON.stringify(resolved).replace(/\s/g, '').length;
 }

@@ -268,7 +268,7 @@ describe('plain aws-cdk-lib stacks', () => {
       role.addToPolicy(new iam.PolicyStatement({ actions, resources: ['arn:aws:s3:::data/*'] }));
       return AccessMap.fromStack(stack);
     };
-    expect(AccessMap.diff(build(['s3:GetObject'], ['sts:TagSession']), build(['s3:GetObject', 's3:DeleteObject'], ['sts:TagSession', 'sts:SetSourceIdentity'])).map(c => `${c.type} ${c.text}`))
+    expect(AccessMap.diff(build(['s3:GetObject'], ['sts:TagSession']), build(['s3:GetObject', 's3:DeleteObject'], ['sts:TagSession', 'sts:SetSourceIdentity'])).map(c => `${c.changeType} ${c.text}`))
       .toEqual([
         `added way in: account ${CALLER_ACCOUNT} (with MFA); allows sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity`,
         'added allowed action: s3:DeleteObject',
@@ -447,12 +447,12 @@ describe('diff', () => {
 
     expect(AccessMap.diff(before, after)).toEqual([
       {
-        type: AccessMapChangeType.ADDED,
+        changeType: AccessMapChangeType.ADDED,
         subject: 'role Delivery/Deploy (deploy)',
         text: 'way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity',
         broad: 'the subject repo:acme/*: every repository of acme, including ones created later',
       },
-      { type: AccessMapChangeType.REMOVED, subject: 'role Delivery/Deploy (deploy)', text: 'way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity' },
+      { changeType: AccessMapChangeType.REMOVED, subject: 'role Delivery/Deploy (deploy)', text: 'way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity' },
     ]);
     expect(AccessMap.diffToMarkdown(AccessMap.diff(before, after))).toBe([
       '# Access changes',

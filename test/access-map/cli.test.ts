@@ -58,7 +58,7 @@ test('--diff prints the access added and removed; --out writes a file', () => {
   expect(run(['map', '--diff', before, after, '--out', out])).toEqual({ code: 0, output: '' });
   expect(readFileSync(out, 'utf8')).toBe(AccessMap.diffToMarkdown(AccessMap.diff(AccessMap.fromAssembly(before), AccessMap.fromAssembly(after))));
   const json = JSON.parse(run(['map', '--diff', before, after, '--format', 'json']).output);
-  expect(json.changes.map((c: any) => `${c.type}: ${c.text}`)).toEqual([
+  expect(json.changes.map((c: any) => `${c.changeType}: ${c.text}`)).toEqual([
     'added: way in: GitHub Actions: every repository of acme; allows sts:AssumeRoleWithWebIdentity',
     'removed: way in: GitHub Actions: acme/api, branch main; allows sts:AssumeRoleWithWebIdentity',
   ]);

@@ -86,6 +86,11 @@ const EXPECTED_WAYS_IN: Record<string, string[]> = {
   'github-actions.ts': ['GitHub Actions: acme/web, environment production', 'GitHub Actions: acme/web, pull requests'],
   'gitlab-ci.ts': ['GitLab CI (gitlab.com): acme/platform/api, branch main'],
   'identity-center.ts': ['AWS service lambda.amazonaws.com'],
+  'identity-pool-role.ts': ['Cognito identity pool eu-west-1:0123abcd-0123-4567-89ab-0123456789ab, authenticated identities'],
+  'oidc-federated-role.ts': [
+    'OIDC issuer app.terraform.io: subject organization:acme:project:platform:workspace:dns:run_phase:plan',
+    'OIDC issuer app.terraform.io: subject organization:acme:project:platform:workspace:dns:run_phase:apply',
+  ],
   'platform.ts': ['role pipeline-deployer in account 111111111111', 'GitHub Actions: acme/web, environment production', 'users of SAML provider CorporateIdP'],
   'roles-anywhere.ts': ['certificates with CN=backup01.dc1.acme.internal, OU=Backup via trust anchor OnPremBackupDataCenterAnchor8B2EC370'],
   'saml.ts': ['users of SAML provider ⟨Okta⟩'],
