@@ -1,15 +1,15 @@
-import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { IIdentityPool } from 'aws-cdk-lib/aws-cognito-identitypool';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { COGNITO_IDENTITY, COGNITO_IDENTITY_ID_VARIABLE, nagResourceName, validateIdentityPoolId, validatePrefix } from './private';
 import { siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
+import { WARNING } from '../core/warnings';
 
 /** Which identities of an identity pool a role serves (`cognito-identity.amazonaws.com:amr`). */
 export enum IdentityPoolIdentityType {
@@ -61,25 +61,20 @@ export interface IdentityPoolRoleProps extends PatternRoleProps {
  *
  * @see https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
  */
-export class IdentityPoolRole extends iam.Role {
+export class IdentityPoolRole extends PatternRole {
   /** The identity pool whose identities assume the role. */
   public readonly identityPool: IIdentityPool;
 
   /** Which identities the role serves. */
   public readonly identityType: IdentityPoolIdentityType;
 
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
-
   constructor(scope: Construct, id: string, props: IdentityPoolRoleProps) {
-    const site = siteOf('IdentityPoolRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('IdentityPoolRole', scope, id, props);
     validateIdentityPoolId(site, props.identityPool.identityPoolId);
-    super(scope, id, roleProps);
+    super(scope, id, 'IdentityPoolRole', props);
 
     this.identityPool = props.identityPool;
     this.identityType = props.identityType ?? IdentityPoolIdentityType.AUTHENTICATED;
-    this.trust = attachTrustPolicy(this, 'IdentityPoolRole', props);
     const actions = ['sts:AssumeRoleWithWebIdentity'];
     if (props.allowSessionTags) actions.push('sts:TagSession');
     this.trust.addStatement({
@@ -91,8 +86,7 @@ export class IdentityPoolRole extends iam.Role {
       ],
     });
     if (this.identityType === IdentityPoolIdentityType.UNAUTHENTICATED) {
-      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
-      Annotations.of(this).addWarningV2('cdk-access-patterns:unauthenticatedIdentities',
+      this._warnOwnerWide(ScopeCheck.SUBJECT, WARNING.unauthenticatedIdentities,
         'This role serves unauthenticated (guest) identities: anyone who knows the identity pool id gets its credentials. Grant it only what the public may do.');
     }
   }

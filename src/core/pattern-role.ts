@@ -1,11 +1,13 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
-import { ErrorSite, fail } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { ErrorSite, fail, siteOf } from './errors';
 import { PatternRoleProps } from './pattern-role-props.generated';
 import { validateMaxTrustPolicySize } from './quotas';
 import { TrustPolicy } from './trust-policy';
+import { ScopeCheck } from './trust-scope';
 import { validateDuration, validateIamName, validateIamPath, validateLength } from './validation';
+import { WARNING } from './warnings';
 
 /** Sessions above this length need `allowLongSessions`. */
 export const LONG_SESSION = Duration.hours(1);
@@ -26,16 +28,24 @@ export function validateSessionLength(site: ErrorSite, prop: string, duration: D
 /** Leaves the `longSession` warning on `scope` when a session longer than one hour was opted in to. */
 export function warnLongSession(scope: IConstruct, duration: Duration | undefined, allowLongSessions: boolean | undefined, what: string): void {
   if (allowLongSessions && duration !== undefined && isLong(duration)) {
-    Annotations.of(scope).addWarningV2('cdk-access-patterns:longSession',
+    Annotations.of(scope).addWarningV2(WARNING.longSession,
       `${what} last up to ${duration.toHumanString()} (allowLongSessions); leaked credentials stay valid as long.`);
   }
 }
 
 /**
- * Validates the shared role props and returns `iam.RoleProps` whose trust policy is left
- * to a {@link TrustPolicy}. Call before `super()`.
+ * The error site of a pattern role about to be created, after validating the shared role
+ * props. Call it first in a {@link PatternRole} subclass's constructor, before the
+ * pattern's own validation, so that errors in the shared props are reported first.
  */
-export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleProps {
+export function patternRoleSite(kind: string, scope: IConstruct, id: string, props: PatternRoleProps): ErrorSite {
+  const site = siteOf(kind, scope, id);
+  validateRoleProps(site, props);
+  return site;
+}
+
+/** Validates the props every pattern role shares. */
+function validateRoleProps(site: ErrorSite, props: PatternRoleProps): void {
   if (props.roleName !== undefined) validateIamName(site, 'roleName', props.roleName, 64);
   if (props.path !== undefined) validateIamPath(site, 'path', props.path);
   if (props.description !== undefined) validateLength(site, 'description', props.description, 0, 1000);
@@ -49,6 +59,14 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
       'give the trust policy quota of the target accounts in characters, e.g. 4096');
   }
   validateMaxTrustPolicySize(site, props.maxTrustPolicySize);
+}
+
+/**
+ * Validates the shared role props and returns `iam.RoleProps` whose trust policy is left
+ * to a {@link TrustPolicy}.
+ */
+function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleProps {
+  validateRoleProps(site, props);
   // Every RoleProps field goes to iam.Role, including fields that future aws-cdk-lib
   // versions add (PatternRoleProps is generated from RoleProps); the fields PatternRoleProps
   // omits are stripped, since pattern props may reuse their names (CrossAccountRole's
@@ -58,8 +76,55 @@ export function toRoleProps(site: ErrorSite, props: PatternRoleProps): iam.RoleP
   return { ...roleProps, assumedBy: TrustPolicy.deferred() };
 }
 
-/** Attaches the trust policy and leaves the warnings the shared props call for. Call after `super()`. */
-export function attachTrustPolicy(role: iam.Role, kind: string, props: PatternRoleProps): TrustPolicy {
-  warnLongSession(role, props.maxSessionDuration, props.allowLongSessions, 'Sessions of this role');
-  return new TrustPolicy(role, { kind, maxSize: props.maxTrustPolicySize });
+/**
+ * The base of this library's roles: an `iam.Role` whose whole trust policy is a
+ * {@link TrustPolicy} built from the pattern's props.
+ *
+ * It validates the props every pattern role shares (`roleName`, `path`, `description`,
+ * `maxSessionDuration` with `allowLongSessions`, `maxTrustPolicySize`), creates the role
+ * with `assumedBy: TrustPolicy.deferred()`, and attaches the trust policy, to which the
+ * subclass's constructor then adds the statements its props describe. At synthesis the
+ * trust policy is rendered, measured and read back by the scope guard.
+ *
+ * Use one of its subclasses, e.g. `GitHubActionsRole`, `CrossAccountRole` or
+ * `PodIdentityRole`.
+ */
+export abstract class PatternRole extends iam.Role {
+  /** The trust policy builder of this role. */
+  protected readonly trust: TrustPolicy;
+
+  /**
+   * @param scope the scope of the role
+   * @param id the construct id of the role
+   * @param kind the construct's class name for error messages, e.g. `GitHubActionsRole`
+   * @param props the shared role props
+   */
+  protected constructor(scope: Construct, id: string, kind: string, props: PatternRoleProps) {
+    // The shared props are validated here even when the subclass did so first
+    // (patternRoleSite): the checks are pure, and no subclass can skip them.
+    super(scope, id, toRoleProps(siteOf(kind, scope, id), props));
+    warnLongSession(this, props.maxSessionDuration, props.allowLongSessions, 'Sessions of this role');
+    this.trust = new TrustPolicy(this, { kind, maxSize: props.maxTrustPolicySize });
+  }
+
+  /**
+   * The trust policy builder of this role, for the other constructs of this library
+   * (e.g. a Pod Identity association adding the statement its target role needs).
+   *
+   * @internal
+   */
+  public get _trust(): TrustPolicy {
+    return this.trust;
+  }
+
+  /**
+   * Accepts the owner-wide ways in of one kind of check, which the props opted in to, and
+   * leaves the warning that says what they admit.
+   *
+   * @internal
+   */
+  protected _warnOwnerWide(check: ScopeCheck, warning: string, message: string): void {
+    this.trust._acceptOwnerWide(check);
+    Annotations.of(this).addWarningV2(warning, message);
+  }
 }

@@ -27,10 +27,19 @@ export function addWebIdentityStatement(trust: TrustPolicy, t: WebIdentityTrust)
     actions: ['sts:AssumeRoleWithWebIdentity'],
     conditions: [
       TrustCondition.stringEquals(`${t.issuer}:aud`, t.audiences),
-      TrustCondition.stringMatches(`${t.issuer}:sub`, t.subjects),
+      subjectCondition(t.issuer, t.subjects),
       ...(t.conditions ?? []),
     ],
   });
+}
+
+/**
+ * The `<issuer>:sub` condition of a web identity statement: exact subjects compare with
+ * StringEquals, patterns with StringLike. Added to a statement later, the subjects merge
+ * into its existing `sub` condition.
+ */
+export function subjectCondition(issuer: string, subjects: string[]): TrustCondition {
+  return TrustCondition.stringMatches(`${issuer}:sub`, subjects);
 }
 
 /**

@@ -1,17 +1,17 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { validateNoWildcardPrincipal, validatePartition, validatePrincipalArnPatterns } from './principal-arns';
-import { ErrorSite, fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { ErrorSite, fail } from '../core/errors';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import {
   quote, validateAccountId, validateDuration, validateExternalId, validateNoDuplicates, validateNotEmpty,
   validatePattern, validateRoleArn,
 } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const SESSION_NAME = /^[\w+=,.@*?${}:-]+$/;
@@ -166,7 +166,7 @@ export interface GrantAssumeOptions {
  *   requireSourceIdentity: true,
  * });
  */
-export class CrossAccountRole extends iam.Role {
+export class CrossAccountRole extends PatternRole {
   /**
    * Grants `grantee` (in the caller's account) `sts:AssumeRole` on exactly `roleArn`.
    *
@@ -184,16 +184,11 @@ export class CrossAccountRole extends iam.Role {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [roleArn] });
   }
 
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
-
   constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
-    const site = siteOf('CrossAccountRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('CrossAccountRole', scope, id, props);
     const narrowing = validateCrossAccountProps(site, scope, props);
-    super(scope, id, roleProps);
+    super(scope, id, 'CrossAccountRole', props);
 
-    this.trust = attachTrustPolicy(this, 'CrossAccountRole', props);
     const actions = ['sts:AssumeRole'];
     if (props.allowSessionTags) actions.push('sts:TagSession');
     if (props.requireSourceIdentity) actions.push('sts:SetSourceIdentity');
@@ -213,8 +208,7 @@ export class CrossAccountRole extends iam.Role {
       });
     }
     if (props.allowAccountWideTrust && (accountPrincipals.length > 0 || orgs.length > 0)) {
-      this.trust._acceptOwnerWide(ScopeCheck.ACCOUNT);
-      Annotations.of(this).addWarningV2('cdk-access-patterns:accountWideTrust',
+      this._warnOwnerWide(ScopeCheck.ACCOUNT, WARNING.accountWideTrust,
         'This role trusts whole accounts or organizations (allowAccountWideTrust): any principal there whose own policies allow sts:AssumeRole on it can assume it.');
     }
   }

@@ -1,11 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateNoWildcardPrincipal, validatePartition } from './principal-arns';
-import { fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { fail } from '../core/errors';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy } from '../core/trust-policy';
 import { validateAccountId, validateExternalId, validateRoleArn } from '../core/validation';
 
 /** Properties for a {@link ThirdPartyRole}. */
@@ -50,13 +49,9 @@ export interface ThirdPartyRoleProps extends PatternRoleProps {
  *   managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('SecurityAudit')],
  * });
  */
-export class ThirdPartyRole extends iam.Role {
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
-
+export class ThirdPartyRole extends PatternRole {
   constructor(scope: Construct, id: string, props: ThirdPartyRoleProps) {
-    const site = siteOf('ThirdPartyRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('ThirdPartyRole', scope, id, props);
     if ((props.vendorAccountId === undefined) === (props.vendorRoleArn === undefined)) {
       fail(site, 'vendorAccountId', props.vendorAccountId === undefined
         ? 'neither vendorAccountId nor vendorRoleArn is set'
@@ -74,9 +69,8 @@ export class ThirdPartyRole extends iam.Role {
       fail(site, 'externalId', 'no external id is set', 'pass the external id from the vendor\'s integration page');
     }
     validateExternalId(site, 'externalId', props.externalId);
-    super(scope, id, roleProps);
+    super(scope, id, 'ThirdPartyRole', props);
 
-    this.trust = attachTrustPolicy(this, 'ThirdPartyRole', props);
     const principal = props.vendorRoleArn !== undefined
       ? new iam.ArnPrincipal(props.vendorRoleArn)
       : new iam.AccountPrincipal(props.vendorAccountId);

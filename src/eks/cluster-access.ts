@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { validateNamespace } from './kubernetes-validation';
 import { fail, siteOf } from '../core/errors';
 import { quote, validateNoDuplicates, validateRoleArn } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 /** Access policies that give administrator rights over the whole cluster when cluster-scoped. */
 const ADMIN_POLICIES = ['AmazonEKSClusterAdminPolicy', 'AmazonEKSAdminPolicy'];
@@ -150,11 +151,11 @@ export class ClusterAccess extends Resource {
 
     iam.Grant.addToPrincipal({ grantee: props.role, actions: ['eks:DescribeCluster'], resourceArns: [props.cluster.clusterRef.clusterArn] });
     if (clusterAdmin) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:clusterAdmin',
+      Annotations.of(this).addWarningV2(WARNING.clusterAdmin,
         `${props.role.node.path} gets full control of the cluster (allowClusterAdmin); prefer namespace-scoped access policies.`);
     }
     if (readsSecrets) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:clusterAdminView',
+      Annotations.of(this).addWarningV2(WARNING.clusterAdminView,
         `${props.role.node.path} gets AmazonEKSAdminViewPolicy at cluster scope, which reads every Secret of every namespace; prefer AmazonEKSViewPolicy, or namespace scope.`);
     }
   }

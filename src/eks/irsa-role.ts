@@ -1,15 +1,15 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ServiceAccount } from './kubernetes';
 import { validateNamespace, validateServiceAccounts } from './kubernetes-validation';
-import { ErrorSite, fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { ErrorSite, fail } from '../core/errors';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
-import { TrustPolicy } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateArn, validateNoDuplicates } from '../core/validation';
+import { WARNING } from '../core/warnings';
 import { addWebIdentityStatement, issuerOf, oidcProviderArn, validateProviderAccount } from '../core/web-identity';
 
 /** An EKS issuer: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32 upper-case letters and digits>`. */
@@ -117,13 +117,9 @@ export interface IrsaRoleProps extends PatternRoleProps {
  *   serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
  * });
  */
-export class IrsaRole extends iam.Role {
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
-
+export class IrsaRole extends PatternRole {
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
-    const site = siteOf('IrsaRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('IrsaRole', scope, id, props);
     if (!props.clusters || props.clusters.length === 0) {
       fail(site, 'clusters', 'no cluster is given', 'pass IrsaCluster.fromCluster(cluster) or IrsaCluster.fromIssuerUrl(url)');
     }
@@ -136,9 +132,8 @@ export class IrsaRole extends iam.Role {
     validateServiceAccounts(site, 'serviceAccounts', accounts);
     namespaces.forEach(n => validateNamespace(site, 'allServiceAccountsInNamespaces', n));
     validateNoDuplicates(site, 'allServiceAccountsInNamespaces', namespaces);
-    super(scope, id, roleProps);
+    super(scope, id, 'IrsaRole', props);
 
-    this.trust = attachTrustPolicy(this, 'IrsaRole', props);
     const subjects = [
       ...accounts.map(a => `system:serviceaccount:${a.serviceAccountNamespace}:${a.serviceAccountName}`),
       ...namespaces.map(n => `system:serviceaccount:${n}:*`),
@@ -156,9 +151,8 @@ export class IrsaRole extends iam.Role {
       addWebIdentityStatement(this.trust, { providerArn, issuer, audiences: ['sts.amazonaws.com'], subjects });
     }
     if (namespaces.length > 0) {
-      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
       const names = namespaces.map(n => (Token.isUnresolved(n) ? '(one chosen at deploy time)' : n));
-      Annotations.of(this).addWarningV2('cdk-access-patterns:allServiceAccounts',
+      this._warnOwnerWide(ScopeCheck.SUBJECT, WARNING.allServiceAccounts,
         `Every service account of the namespaces ${names.join(', ')} can assume this role, including ones created later.`);
     }
   }

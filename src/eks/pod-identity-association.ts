@@ -5,12 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { validateClusterName, validateNamespace, validateServiceAccountName } from './kubernetes-validation';
-import { PodIdentityRole } from './pod-identity-role';
+import { PodIdentityTrust, podIdentityTrustOf } from './pod-identity-trust';
 import { ErrorSite, fail, siteOf } from '../core/errors';
+import { PatternRole } from '../core/pattern-role';
 import { accountOfArn } from '../core/token-text';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy } from '../core/trust-policy';
 import { parseArn, quote } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 /**
  * Options for {@link PodIdentityRole.associate}: an association without its role. The
@@ -113,7 +114,7 @@ export class PodIdentityAssociation extends Resource {
       fail(site, 'cluster', props.cluster === undefined ? 'neither cluster nor clusterName is set' : 'both cluster and clusterName are set',
         'give the cluster, or its name');
     }
-    if (props.cluster instanceof eks.FargateCluster || (props.cluster as unknown) instanceof eksv2.FargateCluster) {
+    if (props.cluster instanceof eks.FargateCluster || props.cluster instanceof eksv2.FargateCluster) {
       fail(site, 'cluster', `${props.cluster!.node.path} is a Fargate cluster, and EKS Pod Identity does not run on Fargate`,
         'use an IrsaRole for pods on Fargate, or run the pods on EC2 nodes');
     }
@@ -121,7 +122,8 @@ export class PodIdentityAssociation extends Resource {
     validateClusterName(site, 'clusterName', clusterName);
     validateNamespace(site, 'serviceAccountNamespace', props.serviceAccountNamespace);
     validateServiceAccountName(site, 'serviceAccountName', props.serviceAccountName);
-    if (props.role instanceof PodIdentityRole) validateAgainstRole(site, scope, props, clusterName, props.role);
+    const roleTrust = podIdentityTrustOf(props.role);
+    if (roleTrust) validateAgainstRole(site, scope, props, clusterName, roleTrust);
     super(scope, id);
 
     const targetInReach = props.targetRole !== undefined && this.inReach(props.targetRole);
@@ -176,16 +178,15 @@ export class PodIdentityAssociation extends Resource {
   /** Adds the statement EKS needs to the target role's trust, when the target role is in reach. */
   private trustFromTargetRole(source: iam.IRole, target: iam.IRole, inReach: boolean, actions: string[]): void {
     if (!inReach || !(target instanceof iam.Role) || !target.assumeRolePolicy) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:podIdentityTargetTrust',
+      Annotations.of(this).addWarningV2(WARNING.podIdentityTargetTrust,
         `The target role ${target.node.path} is not a role of this app in the same environment, so its trust policy is not updated here: `
         + 'it must trust the association\'s role with sts:AssumeRole and sts:TagSession, requiring sts:ExternalId = the association\'s ExternalId.');
       return;
     }
     const principals = [new iam.ArnPrincipal(source.roleArn)];
-    const trust = trustPolicyOf(target);
-    if (trust) {
+    if (target instanceof PatternRole) {
       // A pattern role of this library: through its trust builder, which validates and measures it.
-      trust.addStatement({ principals, actions, conditions: [TrustCondition.stringEquals('sts:ExternalId', [this.externalId])] });
+      target._trust.addStatement({ principals, actions, conditions: [TrustCondition.stringEquals('sts:ExternalId', [this.externalId])] });
       return;
     }
     target.assumeRolePolicy.addStatements(new iam.PolicyStatement({
@@ -196,22 +197,17 @@ export class PodIdentityAssociation extends Resource {
   }
 }
 
-/** The trust builder of one of this library's pattern roles (its protected `trust`), if any. */
-function trustPolicyOf(role: iam.Role): TrustPolicy | undefined {
-  const trust = (role as unknown as { trust?: unknown }).trust;
-  return trust instanceof TrustPolicy && trust.role === role ? trust : undefined;
-}
-
 /**
  * Refuses an association whose sessions the PodIdentityRole's trust would refuse at run
  * time: no session tags while the trust checks them, or a service account or cluster the
  * trust does not list. Values that are tokens are not compared.
  */
 function validateAgainstRole(
-  site: ErrorSite, scope: Construct, props: PodIdentityAssociationProps, clusterName: string, role: PodIdentityRole,
+  site: ErrorSite, scope: Construct, props: PodIdentityAssociationProps, clusterName: string, trust: PodIdentityTrust,
 ): void {
-  const clusterArns = role._clusterArns;
-  const serviceAccounts = role._serviceAccounts;
+  const role = props.role;
+  const clusterArns = trust.clusterArns;
+  const serviceAccounts = trust.serviceAccounts;
   if (props.disableSessionTags && (clusterArns !== undefined || serviceAccounts !== undefined)) {
     const scopedBy = clusterArns ? 'clusterArns' : 'serviceAccounts';
     fail(site, 'disableSessionTags',
@@ -246,7 +242,7 @@ function validateAgainstRole(
         'associate a cluster the role lists, or add its ARN to the role\'s clusterArns');
     }
   }
-  validateClusterAccount(site, scope, props, clusterName, role);
+  validateClusterAccount(site, scope, props, clusterName, trust);
 }
 
 /**
@@ -256,9 +252,10 @@ function validateAgainstRole(
  * cluster's account). Skipped when either account is a token.
  */
 function validateClusterAccount(
-  site: ErrorSite, scope: Construct, props: PodIdentityAssociationProps, clusterName: string, role: PodIdentityRole,
+  site: ErrorSite, scope: Construct, props: PodIdentityAssociationProps, clusterName: string, trust: PodIdentityTrust,
 ): void {
-  const required = role._sourceAccount;
+  const role = props.role;
+  const required = trust.sourceAccount;
   if (Token.isUnresolved(required)) return;
   const given = props.cluster === undefined ? undefined : props.cluster.clusterRef.clusterArn;
   const fromArn = given === undefined ? undefined : accountOfArn(given);

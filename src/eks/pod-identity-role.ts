@@ -4,12 +4,12 @@ import { Construct } from 'constructs';
 import { ServiceAccount } from './kubernetes';
 import { validateServiceAccounts } from './kubernetes-validation';
 import { PodIdentityAssociation, PodIdentityRoleAssociateOptions } from './pod-identity-association';
-import { ErrorSite, fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { recordPodIdentityTrust } from './pod-identity-trust';
+import { ErrorSite, fail } from '../core/errors';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { accountOfArn, hasLiteralWildcard } from '../core/token-text';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateAccountId, validateArn, validateNotEmpty } from '../core/validation';
 
@@ -56,34 +56,9 @@ export interface PodIdentityRoleProps extends PatternRoleProps {
  * });
  * role.associate('ReaderAssociation', { clusterName: 'prod', serviceAccountNamespace: 'orders', serviceAccountName: 'reader' });
  */
-export class PodIdentityRole extends iam.Role {
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
-
-  /**
-   * The clusters the trust admits (`aws:RequestTag/eks-cluster-arn`), if scoped.
-   *
-   * @internal
-   */
-  public readonly _clusterArns?: string[];
-
-  /**
-   * The service accounts the trust admits (`aws:RequestTag/kubernetes-*`), if scoped.
-   *
-   * @internal
-   */
-  public readonly _serviceAccounts?: ServiceAccount[];
-
-  /**
-   * The account the trust admits (`aws:SourceAccount`); may be a token.
-   *
-   * @internal
-   */
-  public readonly _sourceAccount: string;
-
+export class PodIdentityRole extends PatternRole {
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
-    const site = siteOf('PodIdentityRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('PodIdentityRole', scope, id, props);
     if (props.sourceAccount !== undefined) validateAccountId(site, 'sourceAccount', props.sourceAccount);
     const source = props.sourceAccount ?? Stack.of(scope).account;
     if (props.clusterArns !== undefined) {
@@ -94,12 +69,13 @@ export class PodIdentityRole extends iam.Role {
       validateNotEmpty(site, 'serviceAccounts', props.serviceAccounts, 'give at least one service account, or leave serviceAccounts out');
       validateServiceAccounts(site, 'serviceAccounts', props.serviceAccounts);
     }
-    super(scope, id, roleProps);
+    super(scope, id, 'PodIdentityRole', props);
 
-    this._clusterArns = props.clusterArns ? [...props.clusterArns] : undefined;
-    this._serviceAccounts = props.serviceAccounts ? props.serviceAccounts.map(sa => ({ ...sa })) : undefined;
-    this._sourceAccount = source;
-    this.trust = attachTrustPolicy(this, 'PodIdentityRole', props);
+    recordPodIdentityTrust(this, {
+      clusterArns: props.clusterArns ? [...props.clusterArns] : undefined,
+      serviceAccounts: props.serviceAccounts ? props.serviceAccounts.map(sa => ({ ...sa })) : undefined,
+      sourceAccount: source,
+    });
     const base = [TrustCondition.stringEquals('aws:SourceAccount', [source])];
     if (props.clusterArns) base.push(TrustCondition.stringMatches('aws:RequestTag/eks-cluster-arn', props.clusterArns));
     const principal = new iam.ServicePrincipal('pods.eks.amazonaws.com');

@@ -1,18 +1,18 @@
-import { Annotations, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './github-oidc-provider';
 import { GitHubSubject } from './github-subject';
 import { GITHUB_DEFAULT_AUDIENCE, SubjectKind, validateExactClaim, validateNumericId } from './validation';
 import { fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { hasLiteralWildcard } from '../core/token-text';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy, TrustStatement } from '../core/trust-policy';
+import { TrustStatement } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateLength, validateNotEmpty } from '../core/validation';
-import { addWebIdentityStatement, validateProviderAccount } from '../core/web-identity';
+import { WARNING } from '../core/warnings';
+import { addWebIdentityStatement, subjectCondition, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for a {@link GitHubActionsRole}. */
 export interface GitHubActionsRoleProps extends PatternRoleProps {
@@ -144,18 +144,14 @@ const CLAIM_PROPS: Array<[keyof GitHubActionsRoleProps, string, ClaimValues]> = 
  *   subjects: [GitHubSubject.environment('acme/api', 'production')],
  * });
  */
-export class GitHubActionsRole extends iam.Role {
+export class GitHubActionsRole extends PatternRole {
   /** The OIDC provider the role trusts. */
   public readonly provider: IGitHubOidcProvider;
-
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
 
   private readonly statement: TrustStatement;
 
   constructor(scope: Construct, id: string, props: GitHubActionsRoleProps) {
-    const site = siteOf('GitHubActionsRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('GitHubActionsRole', scope, id, props);
     if (!props.subjects || (!Token.isUnresolved(props.subjects) && props.subjects.length === 0)) {
       fail(site, 'subjects', 'no subject is given, so no workflow could assume the role',
         'name the jobs, e.g. [GitHubSubject.branch(\'acme/api\', \'main\')]');
@@ -180,7 +176,7 @@ export class GitHubActionsRole extends iam.Role {
         if (kind === ClaimValues.ID) validateNumericId(site, prop, v, claim);
       }
     }
-    super(scope, id, roleProps);
+    super(scope, id, 'GitHubActionsRole', props);
 
     this.provider = props.provider ?? GitHubOidcProvider.fromAccount(this, 'Provider');
     validateProviderAccount(site, 'provider', this, this.provider.oidcProviderArn);
@@ -191,7 +187,6 @@ export class GitHubActionsRole extends iam.Role {
       const key = `${issuer}:${claim}`;
       claims.push(kind === ClaimValues.PATTERN ? TrustCondition.stringMatches(key, values) : TrustCondition.stringEquals(key, values));
     }
-    this.trust = attachTrustPolicy(this, 'GitHubActionsRole', props);
     this.statement = addWebIdentityStatement(this.trust, {
       providerArn: this.provider.oidcProviderArn,
       issuer,
@@ -209,15 +204,14 @@ export class GitHubActionsRole extends iam.Role {
   public addSubjects(...subjects: GitHubSubject[]): void {
     const site = siteOf('GitHubActionsRole', this);
     subjects.forEach(s => s._validate(site, 'subjects'));
-    this.statement.addConditions(TrustCondition.stringMatches(`${this.provider.issuer}:sub`, subjects.map(s => s.value)));
+    this.statement.addConditions(subjectCondition(this.provider.issuer, subjects.map(s => s.value)));
     this.warnBroad(subjects);
   }
 
   private warnBroad(subjects: GitHubSubject[]): void {
     const ownerWide = [SubjectKind.ALL_REPOSITORIES, SubjectKind.CUSTOM_ALL_REPOSITORIES];
     for (const s of subjects.filter(x => ownerWide.includes(x._kind))) {
-      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
-      Annotations.of(this).addWarningV2('cdk-access-patterns:allRepositories',
+      this._warnOwnerWide(ScopeCheck.SUBJECT, WARNING.allRepositories,
         `'${s.value}' trusts every repository of the owner, including ones created later by anyone who can create repositories there.`);
     }
   }

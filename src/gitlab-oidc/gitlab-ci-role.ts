@@ -1,17 +1,16 @@
-import { Annotations, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GitLabOidcProvider, IGitLabOidcProvider } from './gitlab-oidc-provider';
 import { GitLabSubject } from './gitlab-subject';
 import { fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { hasLiteralWildcard } from '../core/token-text';
-import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy, TrustStatement } from '../core/trust-policy';
+import { TrustStatement } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateLength } from '../core/validation';
-import { addWebIdentityStatement, validateProviderAccount } from '../core/web-identity';
+import { WARNING } from '../core/warnings';
+import { addWebIdentityStatement, subjectCondition, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for a {@link GitLabCiRole}. */
 export interface GitLabCiRoleProps extends PatternRoleProps {
@@ -49,18 +48,14 @@ export interface GitLabCiRoleProps extends PatternRoleProps {
  *   subjects: [GitLabSubject.branch('acme/platform/api', 'main')],
  * });
  */
-export class GitLabCiRole extends iam.Role {
+export class GitLabCiRole extends PatternRole {
   /** The OIDC provider the role trusts. */
   public readonly provider: IGitLabOidcProvider;
-
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
 
   private readonly statement: TrustStatement;
 
   constructor(scope: Construct, id: string, props: GitLabCiRoleProps) {
-    const site = siteOf('GitLabCiRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('GitLabCiRole', scope, id, props);
     if (!props.subjects || (!Token.isUnresolved(props.subjects) && props.subjects.length === 0)) {
       fail(site, 'subjects', 'no subject is given, so no job could assume the role',
         'name the jobs, e.g. [GitLabSubject.branch(\'acme/api\', \'main\')]');
@@ -73,11 +68,10 @@ export class GitLabCiRole extends iam.Role {
           'give the exact audience the jobs request in id_tokens.<name>.aud, e.g. \'https://gitlab.com\'');
       }
     }
-    super(scope, id, roleProps);
+    super(scope, id, 'GitLabCiRole', props);
 
     this.provider = props.provider ?? GitLabOidcProvider.fromAccount(this, 'Provider');
     validateProviderAccount(site, 'provider', this, this.provider.oidcProviderArn);
-    this.trust = attachTrustPolicy(this, 'GitLabCiRole', props);
     this.statement = addWebIdentityStatement(this.trust, {
       providerArn: this.provider.oidcProviderArn,
       issuer: this.provider.issuer,
@@ -91,14 +85,13 @@ export class GitLabCiRole extends iam.Role {
   public addSubjects(...subjects: GitLabSubject[]): void {
     const site = siteOf('GitLabCiRole', this);
     subjects.forEach(s => s._validate(site, 'subjects'));
-    this.statement.addConditions(TrustCondition.stringMatches(`${this.provider.issuer}:sub`, subjects.map(s => s.value)));
+    this.statement.addConditions(subjectCondition(this.provider.issuer, subjects.map(s => s.value)));
     this.warnBroad(subjects);
   }
 
   private warnBroad(subjects: GitLabSubject[]): void {
     for (const s of subjects.filter(x => x._broad)) {
-      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
-      Annotations.of(this).addWarningV2('cdk-access-patterns:gitlabGroup',
+      this._warnOwnerWide(ScopeCheck.SUBJECT, WARNING.gitlabGroup,
         `'${s.value}' trusts every project of the group and its subgroups, including ones created later.`);
     }
   }

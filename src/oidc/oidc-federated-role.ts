@@ -1,16 +1,17 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { issuerOfProvider, validateIssuerSubject } from './issuers';
 import { Comparison, hasWildcard } from '../core/comparison';
 import { ErrorSite, fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy, TrustStatement } from '../core/trust-policy';
+import { TrustStatement } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import { quote, validateArn, validateLength, validateNotEmpty } from '../core/validation';
-import { addWebIdentityStatement, issuerOf, validateProviderAccount } from '../core/web-identity';
+import { WARNING } from '../core/warnings';
+import { addWebIdentityStatement, issuerOf, subjectCondition, validateProviderAccount } from '../core/web-identity';
 
 /** Properties for an {@link OidcFederatedRole}. */
 export interface OidcFederatedRoleProps extends PatternRoleProps {
@@ -92,15 +93,12 @@ export interface OidcFederatedRoleProps extends PatternRoleProps {
  *   subjects: ['organization:acme:project:platform:workspace:network:run_phase:apply'],
  * });
  */
-export class OidcFederatedRole extends iam.Role {
+export class OidcFederatedRole extends PatternRole {
   /** The ARN of the trusted OIDC provider. */
   public readonly providerArn: string;
 
   /** The issuer without `https://`, the prefix of the condition keys. */
   public readonly issuer: string;
-
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
 
   private readonly statement: TrustStatement;
   /** The issuer (host and path) when known at synthesis, for the subject rules of `issuers.ts`. */
@@ -108,8 +106,7 @@ export class OidcFederatedRole extends iam.Role {
   private readonly allowOwnerWideSubjects: boolean;
 
   constructor(scope: Construct, id: string, props: OidcFederatedRoleProps) {
-    const site = siteOf('OidcFederatedRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('OidcFederatedRole', scope, id, props);
     if ((props.provider === undefined) === (props.providerArn === undefined)) {
       fail(site, 'provider', props.provider === undefined ? 'neither provider nor providerArn is set' : 'both provider and providerArn are set',
         'give the IAM OIDC provider, or its ARN with issuerUrl');
@@ -136,14 +133,13 @@ export class OidcFederatedRole extends iam.Role {
       ...validateSubjects(site, 'subjects', issuerAtSynth, props.subjects, allowOwnerWide),
       ...validateClaimConditions(site, issuerAtSynth, props.conditions ?? [], allowOwnerWide),
     ];
-    super(scope, id, roleProps);
+    super(scope, id, 'OidcFederatedRole', props);
 
     this.providerArn = props.providerArn ?? props.provider!.oidcProviderArn;
     validateProviderAccount(site, props.providerArn !== undefined ? 'providerArn' : 'provider', this, this.providerArn);
     this.issuer = issuer ?? props.provider!.oidcProviderIssuer;
     this.issuerAtSynth = issuerAtSynth;
     this.allowOwnerWideSubjects = allowOwnerWide;
-    this.trust = attachTrustPolicy(this, 'OidcFederatedRole', props);
     this.statement = addWebIdentityStatement(this.trust, {
       providerArn: this.providerArn,
       issuer: this.issuer,
@@ -161,14 +157,13 @@ export class OidcFederatedRole extends iam.Role {
   public addSubjects(...subjects: string[]): void {
     const site = siteOf('OidcFederatedRole', this);
     const ownerWide = validateSubjects(site, 'subjects', this.issuerAtSynth, subjects, this.allowOwnerWideSubjects);
-    this.statement.addConditions(TrustCondition.stringMatches(`${this.issuer}:sub`, subjects));
+    this.statement.addConditions(subjectCondition(this.issuer, subjects));
     this.warnOwnerWide(ownerWide);
   }
 
   private warnOwnerWide(subjects: OwnerWideSubject[]): void {
     for (const s of subjects) {
-      this.trust._acceptOwnerWide(ScopeCheck.SUBJECT);
-      Annotations.of(this).addWarningV2('cdk-access-patterns:ownerWideSubject',
+      this._warnOwnerWide(ScopeCheck.SUBJECT, WARNING.ownerWideSubject,
         `The subject ${quote(s.subject)} matches ${s.reach} (allowOwnerWideSubjects): workloads created there later can assume this role too.`);
     }
   }

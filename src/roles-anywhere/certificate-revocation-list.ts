@@ -7,6 +7,7 @@ import { crlSignatureVerifies, ParsedCrl, parseCrl, pemBlocks, toPem } from './p
 import { ITrustAnchor, TrustAnchor } from './trust-anchor';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { quote } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 /** The largest CRL IAM Roles Anywhere imports, in bytes. */
 const MAX_CRL_BYTES = 300000;
@@ -159,7 +160,7 @@ export class CertificateRevocationList extends Resource {
 
     const next = bound.parsed?.nextUpdate;
     if (next && next.getTime() < Date.now()) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:staleCrl',
+      Annotations.of(this).addWarningV2(WARNING.staleCrl,
         `The CRL was due to be replaced on ${next.toISOString()} (nextUpdate): certificates revoked since then are not in it; import the CA's current CRL.`);
     }
   }

@@ -1,16 +1,15 @@
-import { Annotations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CertificateCondition } from './certificate-condition';
 import { ROLES_ANYWHERE_SERVICE } from './names';
 import { ITrustAnchor } from './trust-anchor';
-import { siteOf, fail } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { fail } from '../core/errors';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy } from '../core/trust-policy';
 import { ScopeCheck } from '../core/trust-scope';
 import { validateNoDuplicates } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 /** Properties for a {@link RolesAnywhereRole}. */
 export interface RolesAnywhereRoleProps extends PatternRoleProps {
@@ -70,19 +69,15 @@ export interface RolesAnywhereRoleProps extends PatternRoleProps {
  *   certificateConditions: [CertificateCondition.subjectCommonName('backup01.corp.example.com')],
  * });
  */
-export class RolesAnywhereRole extends iam.Role {
+export class RolesAnywhereRole extends PatternRole {
   /** The trust anchors the role is pinned to. */
   public readonly trustAnchors: ITrustAnchor[];
 
   /** The certificate conditions of the trust policy. */
   public readonly certificateConditions: CertificateCondition[];
 
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
-
   constructor(scope: Construct, id: string, props: RolesAnywhereRoleProps) {
-    const site = siteOf('RolesAnywhereRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('RolesAnywhereRole', scope, id, props);
     const anchors = props.trustAnchors ?? [];
     if (anchors.length === 0) {
       fail(site, 'trustAnchors', 'no trust anchor is given', 'name the trust anchor(s) whose certificates may assume the role');
@@ -99,11 +94,10 @@ export class RolesAnywhereRole extends iam.Role {
         'add a subject common name, UID, serial number or subject alternative name, e.g. CertificateCondition.subjectCommonName(\'backup01\'), '
           + 'or set allowAnyCertificate: true to opt in');
     }
-    super(scope, id, roleProps);
+    super(scope, id, 'RolesAnywhereRole', props);
 
     this.trustAnchors = [...anchors];
     this.certificateConditions = [...conditions];
-    this.trust = attachTrustPolicy(this, 'RolesAnywhereRole', props);
     this.trust.addStatement({
       principals: [new iam.ServicePrincipal(ROLES_ANYWHERE_SERVICE)],
       actions: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
@@ -116,8 +110,7 @@ export class RolesAnywhereRole extends iam.Role {
     // subjectCommonNamePattern) is its own named opt-in to the certificates it matches.
     if (conditions.some(c => c.isPattern)) this.trust._acceptOwnerWide(ScopeCheck.CERTIFICATE);
     if (props.allowAnyCertificate && !scoped) {
-      this.trust._acceptOwnerWide(ScopeCheck.CERTIFICATE);
-      Annotations.of(this).addWarningV2('cdk-access-patterns:anyCertificate',
+      this._warnOwnerWide(ScopeCheck.CERTIFICATE, WARNING.anyCertificate,
         'Every certificate the trust anchors accept can assume this role (allowAnyCertificate); scope it with certificateConditions, e.g. CertificateCondition.subjectCommonName(...).');
     }
   }

@@ -7,6 +7,7 @@ import { BoundSource, generatedName, validateRolesAnywhereName } from './names';
 import { BundleCertificate, parseCertificateBundle } from './pki';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { quote, validateArn } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 /** A Roles Anywhere trust anchor: the CA whose certificates may get credentials. */
 export interface ITrustAnchor extends IResource {
@@ -252,7 +253,7 @@ export class TrustAnchor extends Resource implements ITrustAnchor {
     for (const c of bound.certificates ?? []) {
       const validTo = new Date(c.certificate.validTo);
       if (validTo.getTime() < soon) {
-        Annotations.of(this).addWarningV2('cdk-access-patterns:caCertificateExpiresSoon',
+        Annotations.of(this).addWarningV2(WARNING.caCertificateExpiresSoon,
           `The CA certificate '${c.certificate.subject.replace(/\n/g, ', ')}' expires on ${validTo.toISOString()}: renew it and update the bundle before then, or no workload can authenticate.`);
       }
     }

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { SamlAudience } from './saml-audience';
 import { SamlCondition } from './saml-condition';
 import { ErrorSite, fail, siteOf } from '../core/errors';
-import { attachTrustPolicy, toRoleProps } from '../core/pattern-role';
+import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
-import { TrustPolicy, TrustStatement } from '../core/trust-policy';
+import { TrustStatement } from '../core/trust-policy';
 import { duplicatesOf, quote, validateArn } from '../core/validation';
 
 /** Properties for a {@link SamlFederatedRole}. */
@@ -84,19 +84,15 @@ export interface SamlFederatedRoleProps extends PatternRoleProps {
  *   conditions: [SamlCondition.subjectType(SamlSubjectType.PERSISTENT)],
  * });
  */
-export class SamlFederatedRole extends iam.Role {
+export class SamlFederatedRole extends PatternRole {
   /** The trusted SAML provider. */
   public readonly provider: iam.ISamlProvider;
-
-  /** The trust policy builder of this role. */
-  protected readonly trust: TrustPolicy;
 
   private readonly statement: TrustStatement;
   private readonly audiences: string[] = [];
 
   constructor(scope: Construct, id: string, props: SamlFederatedRoleProps) {
-    const site = siteOf('SamlFederatedRole', scope, id);
-    const roleProps = toRoleProps(site, props);
+    const site = patternRoleSite('SamlFederatedRole', scope, id, props);
     if ((props.provider === undefined) === (props.metadataDocument === undefined)) {
       fail(site, 'provider', props.provider === undefined ? 'neither provider nor metadataDocument is set' : 'both provider and metadataDocument are set',
         'give the IAM SAML provider, or the identity provider\'s metadata document to create one');
@@ -110,10 +106,9 @@ export class SamlFederatedRole extends iam.Role {
       fail(site, 'audiences', 'the list is empty', 'leave audiences out for the sign-in endpoint of the stack\'s partition, or list the endpoints the identity provider uses');
     }
     const conditions = (props.conditions ?? []).map(c => c._toTrustCondition(site));
-    super(scope, id, roleProps);
+    super(scope, id, 'SamlFederatedRole', props);
 
     this.provider = props.provider ?? new iam.SamlProvider(this, 'Provider', { metadataDocument: props.metadataDocument! });
-    this.trust = attachTrustPolicy(this, 'SamlFederatedRole', props);
     const actions = ['sts:AssumeRoleWithSAML'];
     if (props.allowSessionTags) actions.push('sts:TagSession');
     if (props.allowSourceIdentity) actions.push('sts:SetSourceIdentity');
