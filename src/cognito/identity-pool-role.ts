@@ -3,8 +3,9 @@ import { IIdentityPool } from 'aws-cdk-lib/aws-cognito-identitypool';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COGNITO_IDENTITY, COGNITO_IDENTITY_ID_VARIABLE, nagResourceName, validateIdentityPoolId, validatePrefix } from './private';
+import { COGNITO_IDENTITY, COGNITO_IDENTITY_ID_VARIABLE, validateIdentityPoolId, validatePrefix } from './private';
 import { siteOf } from '../core/errors';
+import { iam5ResourceFindingId } from '../core/nag-ids';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
@@ -122,7 +123,7 @@ export class IdentityPoolRole extends PatternRole {
       resourceArns: [objectsArn],
     });
     Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this).resolve(objectsArn))}]`,
+      id: iam5ResourceFindingId(Stack.of(this).resolve(objectsArn)),
       reason: 'Each identity needs every object under its own folder; the policy variable ${cognito-identity.amazonaws.com:sub} limits the wildcard to that folder.',
     });
     const listing = iam.Grant.addToPrincipal({

@@ -11,6 +11,7 @@ import { knownPartitionOf } from './regions';
 import { TrustCondition } from './trust-condition';
 import { scopeGuardErrors } from './trust-scope-guard';
 import { quote } from './validation';
+import { WARNING } from './warnings';
 
 /** Options for a {@link TrustPolicy}. */
 export interface TrustPolicyProps {
@@ -349,7 +350,7 @@ export class TrustPolicy {
         'or raise maxTrustPolicySize if the accounts\' IAM quota allows more.'];
     }
     if (size.length > DEFAULT_TRUST_POLICY_QUOTA) {
-      Annotations.of(this.role).addWarningV2('cdk-access-patterns:trustPolicySize',
+      Annotations.of(this.role).addWarningV2(WARNING.trustPolicySize,
         `The trust policy is ${approx}${size.length} characters, over IAM's default quota of ${DEFAULT_TRUST_POLICY_QUOTA}: ` +
         'deployment fails unless the account\'s "Role trust policy length" quota was raised.');
     }

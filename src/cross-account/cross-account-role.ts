@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { validateNoWildcardPrincipal, validatePartition, validatePrincipalArnPatterns } from './principal-arns';
+import { validateNoWildcardPrincipal, validatePartition, validatePrincipalArnPatterns } from './private/principal-arns';
 import { ErrorSite, fail } from '../core/errors';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { validateNoWildcardPrincipal, validatePartition } from './principal-arns';
+import { validateNoWildcardPrincipal, validatePartition } from './private/principal-arns';
 import { fail } from '../core/errors';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';

@@ -3,7 +3,7 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { validateNamespace } from './kubernetes-validation';
+import { validateNamespace } from './private/kubernetes-validation';
 import { fail, siteOf } from '../core/errors';
 import { quote, validateNoDuplicates, validateRoleArn } from '../core/validation';
 import { WARNING } from '../core/warnings';

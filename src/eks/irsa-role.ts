@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ServiceAccount } from './kubernetes';
-import { validateNamespace, validateServiceAccounts } from './kubernetes-validation';
+import { validateNamespace, validateServiceAccounts } from './private/kubernetes-validation';
 import { ErrorSite, fail } from '../core/errors';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';

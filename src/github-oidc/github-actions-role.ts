@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './github-oidc-provider';
 import { GitHubSubject } from './github-subject';
-import { GITHUB_DEFAULT_AUDIENCE, SubjectKind, validateExactClaim, validateNumericId } from './validation';
+import { GITHUB_DEFAULT_AUDIENCE, SubjectKind, validateExactClaim, validateNumericId } from './private/validation';
 import { fail, siteOf } from '../core/errors';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';

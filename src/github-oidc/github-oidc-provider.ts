@@ -1,7 +1,7 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GITHUB_DEFAULT_AUDIENCE, GITHUB_ISSUER } from './validation';
+import { GITHUB_DEFAULT_AUDIENCE, GITHUB_ISSUER } from './private/validation';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { validateAccountId, quote } from '../core/validation';
 import { guardOneProviderPerAccount, ImportedOidcProvider, validateClientIds, validateThumbprints } from '../core/web-identity';

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { SubjectKind, validateCustomSubject, validateExactClaim, validateOwner, validateRepository } from './validation';
+import { SubjectKind, validateCustomSubject, validateExactClaim, validateOwner, validateRepository } from './private/validation';
 import { ErrorSite, fail } from '../core/errors';
 import { validateGitRefName } from '../core/subjects';
 import { quote } from '../core/validation';

@@ -11,6 +11,7 @@ import { ErrorSite, fail, siteOf } from '../core/errors';
 import {
   quote, validateDuration, validateIamName, validateIamPath, validateLength,
 } from '../core/validation';
+import { WARNING } from '../core/warnings';
 
 /** `arn:<partition>:sso:::permissionSet/ssoins-<16>/ps-<16>`. */
 const PERMISSION_SET_ARN = /^arn:aws(?:-[a-z]+)*:sso:::permissionSet\/(?:sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/;
@@ -274,7 +275,7 @@ export class PermissionSet extends Resource implements IPermissionSet {
     for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
 
     if (policyCount > DEFAULT_ROLE_POLICY_QUOTA) {
-      Annotations.of(this).addWarningV2('cdk-access-patterns:permissionSetPolicyQuota',
+      Annotations.of(this).addWarningV2(WARNING.permissionSetPolicyQuota,
         `${policyCount} managed and customer managed policies are attached: above the default IAM quota of ${DEFAULT_ROLE_POLICY_QUOTA} managed policies per role, so provisioning fails in every target account that has not raised it.`);
     }
     warnAllowedRename(this, id, name, props.allowReplacement ?? false);

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { issuerOfProvider, validateIssuerSubject } from './issuers';
+import { issuerOfProvider, validateIssuerSubject } from './private/issuers';
 import { Comparison, hasWildcard } from '../core/comparison';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
 import { Construct } from 'constructs';
 import { CertificateField } from './certificate-condition';
-import { generatedName, validateRolesAnywhereName } from './names';
+import { generatedName, validateRolesAnywhereName } from './private/names';
 import { RolesAnywhereRole } from './roles-anywhere-role';
 import { ITrustAnchor } from './trust-anchor';
 import { ErrorSite, fail, siteOf } from '../core/errors';

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CertificateCondition } from './certificate-condition';
-import { ROLES_ANYWHERE_SERVICE } from './names';
+import { ROLES_ANYWHERE_SERVICE } from './private/names';
 import { ITrustAnchor } from './trust-anchor';
 import { fail } from '../core/errors';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';

@@ -3,8 +3,8 @@ import { Annotations, Arn, ArnFormat, Duration, IResource, Resource, Token } fro
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
 import { Construct } from 'constructs';
-import { BoundSource, generatedName, validateRolesAnywhereName } from './names';
-import { BundleCertificate, parseCertificateBundle } from './pki';
+import { BoundSource, generatedName, validateRolesAnywhereName } from './private/names';
+import { BundleCertificate, parseCertificateBundle } from './private/pki';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import { quote, validateArn } from '../core/validation';
 import { WARNING } from '../core/warnings';

@@ -1,7 +1,7 @@
 import { arn, CatalogEntry, Grant, NO_RESOURCE_LEVEL, siteFor } from './grant';
 import { tokenKeysJson } from '../../core/cfn-json';
 import { validateNoDuplicates, validateNotEmpty } from '../../core/validation';
-import { validateClusterName } from '../kubernetes-validation';
+import { validateClusterName } from '../private/kubernetes-validation';
 
 /**
  * The Kubernetes Cluster Autoscaler on AWS: resizes only the Auto Scaling groups tagged

@@ -2,6 +2,7 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ErrorSite, fail } from '../../core/errors';
 import { quote } from '../../core/validation';
+import { WARNING } from '../../core/warnings';
 
 /**
  * The rename guard of a permission set: the construct id records the name the set was
@@ -20,6 +21,6 @@ export function checkRename(site: ErrorSite, id: string, name: string, allowRepl
 /** A rename allowed with `allowReplacement` leaves a warning on the permission set. */
 export function warnAllowedRename(set: IConstruct, id: string, name: string, allowReplacement: boolean): void {
   if (!allowReplacement || name === id) return;
-  Annotations.of(set).addWarningV2('cdk-access-patterns:permissionSetReplacement',
+  Annotations.of(set).addWarningV2(WARNING.permissionSetReplacement,
     `The name ${quote(name)} differs from the construct id ${quote(id)} (allowReplacement): deploying a new name replaces the permission set and re-creates every assignment, and users lose this access during the deployment.`);
 }

@@ -1,10 +1,10 @@
 /** Validation of GitHub names, shared by the subjects and the role. Internal. */
 import { Token } from 'aws-cdk-lib';
-import { hasWildcard } from '../core/comparison';
-import { ErrorSite, fail } from '../core/errors';
-import { leadingClaim, validateSubjectIsScoped } from '../core/subjects';
-import { DEPLOY_TIME, hasLiteralWildcard, literalText } from '../core/token-text';
-import { quote } from '../core/validation';
+import { hasWildcard } from '../../core/comparison';
+import { ErrorSite, fail } from '../../core/errors';
+import { leadingClaim, validateSubjectIsScoped } from '../../core/subjects';
+import { DEPLOY_TIME, hasLiteralWildcard, literalText } from '../../core/token-text';
+import { quote } from '../../core/validation';
 
 /** The issuer of GitHub.com (and GitHub Enterprise Cloud without a unique issuer). */
 export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';

@@ -1,10 +1,10 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { hasWildcard } from '../core/comparison';
-import { ErrorSite, fail } from '../core/errors';
-import { partitionFromRegionCode } from '../core/regions';
-import { principalArnPatternNarrows } from '../core/trust-scope';
-import { quote } from '../core/validation';
+import { hasWildcard } from '../../core/comparison';
+import { ErrorSite, fail } from '../../core/errors';
+import { partitionFromRegionCode } from '../../core/regions';
+import { principalArnPatternNarrows } from '../../core/trust-scope';
+import { quote } from '../../core/validation';
 
 /**
  * Checks of the principal ARNs and ARN patterns that cross-account trusts name. Values that

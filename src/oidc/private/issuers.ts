@@ -1,11 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { hasWildcard } from '../core/comparison';
-import { ErrorSite, fail } from '../core/errors';
-import { validateSubjectIsScoped } from '../core/subjects';
-import { Breadth, subjectBreadth } from '../core/trust-scope';
-import { quote } from '../core/validation';
+import { hasWildcard } from '../../core/comparison';
+import { ErrorSite, fail } from '../../core/errors';
+import { validateSubjectIsScoped } from '../../core/subjects';
+import { Breadth, subjectBreadth } from '../../core/trust-scope';
+import { quote } from '../../core/validation';
 
 /**
  * The issuer (host and path) of a provider when it is known at synthesis: its own issuer,

@@ -2,8 +2,8 @@ import { Names } from 'aws-cdk-lib';
 import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
 import { IConstruct } from 'constructs';
 import { BundleCertificate, ParsedCrl } from './pki';
-import { ErrorSite } from '../core/errors';
-import { validateLength, validatePattern } from '../core/validation';
+import { ErrorSite } from '../../core/errors';
+import { validateLength, validatePattern } from '../../core/validation';
 
 /** Names of trust anchors, profiles and CRLs: `^[ a-zA-Z0-9-_]*$`, 1-255 characters. */
 const ROLES_ANYWHERE_NAME = /^[ a-zA-Z0-9\-_]*$/;

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import { ErrorSite, fail } from '../core/errors';
-import { REGION_PATTERN } from '../core/regions';
-import { quote } from '../core/validation';
+import { ErrorSite, fail } from '../../core/errors';
+import { REGION_PATTERN } from '../../core/regions';
+import { quote } from '../../core/validation';
 
 /** The Cognito identity service, the `Federated` principal of identity pool roles. */
 export const COGNITO_IDENTITY = 'cognito-identity.amazonaws.com';
@@ -28,26 +28,3 @@ export function validatePrefix(site: ErrorSite, prefix: string): void {
   }
 }
 
-/**
- * How cdk-nag names a policy resource in a finding id (`AwsSolutions-IAM5[Resource::...]`):
- * intrinsics flattened, `${var}` written `<var>`, `Ref` as `<Id>`, `Fn::GetAtt` as `<Id.Attr>`.
- */
-export function nagResourceName(resolved: unknown): string {
-  const visit = (node: unknown): string => {
-    if (node === undefined) return '';
-    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/}/g, '>');
-    if (node && typeof node === 'object') {
-      const o = node as Record<string, any>;
-      if (Array.isArray(o['Fn::Join'])) {
-        const [delimiter, items] = o['Fn::Join'];
-        return (items as unknown[]).map(visit).join(delimiter);
-      }
-      if (o['Fn::Sub'] !== undefined) return visit(o['Fn::Sub']);
-      if (Array.isArray(o['Fn::GetAtt'])) return `<${visit(o['Fn::GetAtt'][0])}.${visit(o['Fn::GetAtt'][1])}>`;
-      if (o['Fn::ImportValue'] !== undefined) return visit(o['Fn::ImportValue']);
-      if (o.Ref !== undefined) return `<${visit(o.Ref)}>`;
-    }
-    return JSON.stringify(node);
-  };
-  return visit(resolved);
-}

@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
-import { ServiceAccount } from './kubernetes';
-import { ErrorSite, fail } from '../core/errors';
-import { hasLiteralWildcard } from '../core/token-text';
-import { quote } from '../core/validation';
+import { ErrorSite, fail } from '../../core/errors';
+import { hasLiteralWildcard } from '../../core/token-text';
+import { quote } from '../../core/validation';
+import { ServiceAccount } from '../kubernetes';
 
 /** Validation of Kubernetes names (internal). */
 

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ServiceAccount } from './kubernetes';
+import { ServiceAccount } from '../kubernetes';
 
 /**
  * What the trust of a PodIdentityRole admits, which each association of the role must

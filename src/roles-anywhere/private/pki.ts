@@ -1,7 +1,7 @@
 import { verify, X509Certificate } from 'node:crypto';
 import type * as asn1Schema from '@peculiar/asn1-schema';
 import type * as asn1X509 from '@peculiar/asn1-x509';
-import { ErrorSite, fail } from '../core/errors';
+import { ErrorSite, fail } from '../../core/errors';
 
 /**
  * The ASN.1 parsers, loaded on first use: they take longer to load than synthesizing a
