@@ -79,7 +79,7 @@ export function templateResourceLookup(stack: Stack): TemplateResourceLookup {
     if (!element || !CfnResource.isCfnResource(element)) return undefined;
     let resource = index.resolved.get(logicalId);
     if (!resource) {
-      const rendered = stack.resolve((element as unknown as { _toCloudFormation(): any })._toCloudFormation());
+      const rendered = stack.resolve((element as CfnResource & { _toCloudFormation(): any })._toCloudFormation());
       const body = rendered?.Resources?.[logicalId] ?? {};
       resource = { type: element.cfnResourceType, properties: body.Properties ?? {} };
       index.resolved.set(logicalId, resource);

@@ -47,7 +47,8 @@ export class PodIdentityAgent extends Construct {
     const name = cluster.clusterRef.clusterName;
     const id = `PodIdentityAgent${Token.isUnresolved(name) ? Names.nodeUniqueId(cluster.node) : idOf(name)}`;
     const site = siteOf('PodIdentityAgent', stack, id);
-    if (cluster instanceof eks.FargateCluster || (cluster as unknown) instanceof eksv2.FargateCluster) {
+    const anyCluster: object = cluster;
+    if (anyCluster instanceof eks.FargateCluster || anyCluster instanceof eksv2.FargateCluster) {
       fail(site, 'cluster', `${cluster.node.path} is a Fargate cluster, and the EKS Pod Identity agent does not run on Fargate`,
         'use IrsaRole for pods on Fargate');
     }
