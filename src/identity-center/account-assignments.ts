@@ -5,7 +5,7 @@ import { AssignmentTarget } from './assignment-target';
 import { IIdentityCenterInstance } from './instance';
 import { IPermissionSet, PermissionSet } from './permission-set';
 import { IdentityCenterPrincipal } from './principal';
-import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardFromHash } from './validation';
+import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardFromHash } from './private/validation';
 import { AccessPatternError, ErrorSite, fail, siteOf } from '../core/errors';
 import { stableHashAndNumber } from '../core/hash';
 import { quote } from '../core/validation';

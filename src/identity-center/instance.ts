@@ -1,6 +1,6 @@
 import { Resource } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { validateIdentityStoreId, validateInstanceArn } from './validation';
+import { validateIdentityStoreId, validateInstanceArn } from './private/validation';
 import { siteOf } from '../core/errors';
 import { validateAccountId } from '../core/validation';
 

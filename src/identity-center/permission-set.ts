@@ -6,7 +6,7 @@ import { IIdentityCenterInstance } from './instance';
 import { registerPermissionSetName } from './private/name-registry';
 import { inlinePolicyErrors, validateAwsManaged, validateInlinePolicy } from './private/policy-checks';
 import { checkRename, warnAllowedRename } from './private/rename-guard';
-import { DEFAULT_ROLE_POLICY_QUOTA, MAX_PERMISSION_SET_POLICIES, permissionSetLogicalId } from './validation';
+import { DEFAULT_ROLE_POLICY_QUOTA, MAX_PERMISSION_SET_POLICIES, permissionSetLogicalId } from './private/validation';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import {
   quote, validateDuration, validateIamName, validateIamPath, validateLength,

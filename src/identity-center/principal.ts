@@ -3,7 +3,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { IIdentityCenterInstance } from './instance';
 import { NameLookupProvider } from './name-lookup-provider';
-import { validateIdentityStoreId } from './validation';
+import { validateIdentityStoreId } from './private/validation';
 import { ErrorSite, fail } from '../core/errors';
 import { stableHash } from '../core/hash';
 import { quote, validateLength } from '../core/validation';

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import { ErrorSite, fail } from '../core/errors';
-import { hashNumber, stableHash } from '../core/hash';
-import { quote } from '../core/validation';
+import { ErrorSite, fail } from '../../core/errors';
+import { hashNumber, stableHash } from '../../core/hash';
+import { quote } from '../../core/validation';
 
 /** `arn:<partition>:sso:::instance/ssoins-<16>` (the CloudFormation pattern also allows `ins-`). */
 const INSTANCE_ARN = /^arn:aws(?:-[a-z]+)*:sso:::instance\/(?:sso)?ins-[a-zA-Z0-9-.]{16}$/;
