@@ -21,7 +21,7 @@ onReset(() => { views = new WeakMap(); });
 /**
  * Reads the trust policy of an `AWS::IAM::Role` (an L1 or a plain `CfnResource`) with the
  * shared trust reader (`core/trust-reader.ts`), and asks the one definition of a narrow
- * trust (`core/trust-scope.ts`) what each statement lets in. Returns undefined for any
+ * trust (`core/trust-scope/`) what each statement lets in. Returns undefined for any
  * other resource.
  */
 export function trustPolicyOf(node: CfnResource): TrustPolicyView | undefined {

@@ -11,7 +11,7 @@ const WEB_IDENTITY = new Set<string>([WayKind.GITHUB_ACTIONS, WayKind.GITLAB_CI,
  * `StringLike` without a wildcard), the app id of a built-in provider (`www.amazon.com:app_id`,
  * `graph.facebook.com:app_id`, `accounts.google.com:aud`), the identity pool id for Cognito
  * (`cognito-identity.amazonaws.com:aud`). A missing audience, `*` or a pattern is reported;
- * what counts is decided by the one definition of a narrow trust (`core/trust-scope.ts`).
+ * what counts is decided by the one definition of a narrow trust (`core/trust-scope/`).
  *
  * A trust without an audience whose provider is defined in the same stack with a known
  * client id list is reported by `TrustWebIdentityAudienceByProvider` (a warning) instead.

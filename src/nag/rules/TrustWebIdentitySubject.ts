@@ -13,7 +13,7 @@ const WEB_IDENTITY = new Set<string>([WayKind.GITHUB_ACTIONS, WayKind.GITLAB_CI,
  * `unauthenticated` (`amr`). Reported: no subject, `*`, a wildcard in the tenant, a custom
  * GitHub subject whose first claim any repository admin can reproduce (`environment:prod`),
  * a subject only known at deploy time where it decides. What counts is decided by the one
- * definition of a narrow trust (`core/trust-scope.ts`).
+ * definition of a narrow trust (`core/trust-scope/`).
  *
  * Findings: `Missing::<issuer>:sub`, `Subject::<value>`, `Unresolved::<key or block>`.
  * @param node the CfnResource to check

@@ -28,7 +28,7 @@ export function issuerOfProvider(provider: iam.IOidcProvider): string | undefine
  * deployment) and returns a description of the workloads it reaches when it is owner-wide
  * (accepted with `allowOwnerWide`), or undefined when it is narrow.
  *
- * What narrows is decided by the one definition of a narrow trust (`core/trust-scope.ts`):
+ * What narrows is decided by the one definition of a narrow trust (`core/trust-scope/`):
  * a known issuer's tenant claim must come first with the tenant written out, a pattern that
  * reaches every workload of the tenant needs `allowOwnerWide`, and for every issuer a
  * subject that is empty, `*` or starts with a wildcard is refused.
