@@ -1,3 +1,4 @@
+import { splitOf } from './intrinsics';
 import {
   ACCOUNT_ID_LENGTH, arnFieldLength, EKS_CLUSTER_NAME_LENGTH, EKS_OIDC_ID_LENGTH, IAM_NAME_LENGTH, IAM_PATH_LENGTH, IAM_UNIQUE_ID_LENGTH,
   LONGEST_PARTITION, LONGEST_URL_SUFFIX_LENGTH, longestRegionLength, OIDC_ISSUER_LENGTH, ORGANIZATION_ID_LENGTH, SAML_PROVIDER_NAME_LENGTH,
@@ -251,9 +252,10 @@ export function estimatePolicyLength(
       case 'Fn::Select': {
         const [index, list] = arg as [unknown, unknown];
         // An OIDC issuer without its scheme (what issuerOf builds from a URL token).
-        if (isSplitOf(list, 'https://') && Number(index) === 1) {
+        const split = isObject(list) ? splitOf(list) : undefined;
+        if (split?.delimiter === 'https://' && Number(index) === 1) {
           return atMost(OIDC_ISSUER_LENGTH, () => {
-            const url = scalar((list as any)['Fn::Split'][1], []);
+            const url = scalar(split.source, []);
             return url.includes('https://') ? url.split('https://')[1] : unknownValue(UNKNOWN_REF_LENGTH);
           });
         }
@@ -341,10 +343,6 @@ export function estimatePolicyLength(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function isSplitOf(value: unknown, delimiter: string): boolean {
-  return isObject(value) && Array.isArray(value['Fn::Split']) && value['Fn::Split'][0] === delimiter;
 }
 
 /** The literal service principals of a statement's `Principal`. */

@@ -5,6 +5,8 @@
  * is marked one way, `⟨...⟩`, by the {@link ValueReader} that evaluates the intrinsics.
  */
 
+import { joinIntrinsic, selectOfSplit } from './intrinsics';
+
 /** A value only known at deploy time, in plain words: `⟨parameter ProviderArn⟩`. */
 export function deployTime(what: string): string {
   return `⟨${what}⟩`;
@@ -232,15 +234,13 @@ export class ResolvedValueReader implements ValueReader {
 
   /** Joins intrinsic-bearing values into a string, with markers for what is only known at deploy time. */
   public flatten(value: unknown): string {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return joinIntrinsic(value, node => this.flattenLeaf(node));
+  }
+
+  /** What `flatten` reads a node that is neither a scalar nor an `Fn::Join` as. */
+  private flattenLeaf(value: unknown): string {
     if (value && typeof value === 'object') {
       const v = value as any;
-      const join = v['Fn::Join'];
-      if (Array.isArray(join)) {
-        const [delimiter, parts] = join;
-        return (Array.isArray(parts) ? parts : [parts]).map(p => this.flatten(p)).join(delimiter);
-      }
       const ref = v.Ref;
       if (ref === 'AWS::Partition') return this.ctx.partition ?? 'aws';
       if (ref === 'AWS::AccountId') return this.ctx.account ?? deployTime('this account');
@@ -252,10 +252,10 @@ export class ResolvedValueReader implements ValueReader {
       if (Array.isArray(getAtt)) return this.ctx.isResource?.(String(getAtt[0])) ? deployTime(`${getAtt[0]}.${getAtt[1]}`) : deployTime('token');
       if (v['Fn::If'] !== undefined) return deployTime(`value chosen by condition ${Array.isArray(v['Fn::If']) ? v['Fn::If'][0] : ''}`);
       if (v['Fn::ImportValue'] !== undefined) return deployTime('import');
-      const select = v['Fn::Select'];
+      const select = selectOfSplit(v);
       // A part of a value only known at deploy time (the issuer of a cluster) is as bound as the value.
-      if (Array.isArray(select) && Array.isArray(select[1]?.['Fn::Split'])) {
-        const source = this.flatten(select[1]['Fn::Split'][1]);
+      if (select) {
+        const source = this.flatten(select.source);
         if (/^⟨[^⟩]*⟩$/.test(source)) return source;
       }
     }

@@ -1,5 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { findResource, onReset, resolvedProperty } from './stack-index';
+import { joinOf } from '../core/intrinsics';
 import { scopeContextOf } from '../core/regions';
 import { ReadStatement, ResolvedValueReader, deployTime, readTrustPolicy } from '../core/trust-reader';
 import { ScopeCheck, ScopeContext, ScopeReason, StatementScope, statementScope } from '../core/trust-scope';
@@ -146,10 +147,8 @@ export function describe(node: CfnResource, value: unknown): string {
     const v = value as any;
     if (typeof v.Ref === 'string' && !v.Ref.startsWith('AWS::')) return v.Ref;
     if (Array.isArray(v['Fn::GetAtt'])) return v['Fn::GetAtt'].join('.');
-    if (Array.isArray(v['Fn::Join'])) {
-      const [delimiter, parts] = v['Fn::Join'];
-      return (Array.isArray(parts) ? parts : [parts]).map((p: unknown) => describe(node, p)).join(delimiter);
-    }
+    const joined = joinOf(v, p => describe(node, p));
+    if (joined !== undefined) return joined;
   }
   return flatten(node, value);
 }

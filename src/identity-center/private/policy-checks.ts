@@ -1,11 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { MAX_INLINE_POLICY_SIZE } from './validation';
 import { ErrorSite, fail } from '../../core/errors';
 import { estimatePolicyLength } from '../../core/policy-size';
 import { deployTime, ResolvedValueReader } from '../../core/trust-reader';
 import { quote } from '../../core/validation';
-import { MAX_INLINE_POLICY_SIZE } from './validation';
 
 /**
  * The policy checks of a permission set: AWS managed policies by ARN only, and an inline
