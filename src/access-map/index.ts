@@ -1,2 +1,3 @@
+export * from '../core/trust-scope/kind';
 export * from './model';
 export * from './access-map';

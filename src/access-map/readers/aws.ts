@@ -1,6 +1,7 @@
 /** AWS principals: accounts, roles, users and sessions, organizations, any principal. */
+import { AccessMapKind } from '../../core/trust-scope/kind';
 import { splitOutsideMarkers } from '../evaluate';
-import { AccessMapKind, AccessMapWayIn } from '../model';
+import { AccessMapWayIn } from '../model';
 import { NARROWING, WayRead, find, hasWildcard, kindOf, ownAccount, valuesText, way } from './words';
 import { ReadCondition as Condition } from '../../core/trust-reader';
 

@@ -1,7 +1,8 @@
 /** Amazon Cognito identity pools. */
-import { AccessMapKind, AccessMapWayIn } from '../model';
 import { NARROWING, WayRead, broadOf, find, hasWildcard, way } from './words';
 import { ReadCondition as Condition } from '../../core/trust-reader';
+import { AccessMapKind } from '../../core/trust-scope/kind';
+import { AccessMapWayIn } from '../model';
 
 /** Reads a Cognito way in: the identity pool and which identities. */
 export function cognito({ s, w, scope }: WayRead): AccessMapWayIn[] {

@@ -3,7 +3,6 @@
  * in words. What is broad comes from the one definition of a narrow trust
  * (`core/trust-scope`); no reader decides it.
  */
-import { AccessMapKind, AccessMapWayIn } from '../model';
 import { awsWayIn } from './aws';
 import { cognito } from './cognito';
 import { EKS_WORDS } from './eks';
@@ -15,7 +14,9 @@ import { rolesAnywhere } from './roles-anywhere';
 import { saml } from './saml';
 import { WayRead, WayReader, kindOf, principalList, way } from './words';
 import { serviceName, WayKind } from '../../core/trust-scope';
+import { AccessMapKind } from '../../core/trust-scope/kind';
 import { isUnresolved } from '../evaluate';
+import { AccessMapWayIn } from '../model';
 
 /** An AWS service principal other than Roles Anywhere and Pod Identity. */
 function service({ s, w, broad }: WayRead): AccessMapWayIn[] {

@@ -1,8 +1,9 @@
 /** EKS Pod Identity: service accounts through the session tags, or the associations that name the role. */
-import { AccessMapKind, AccessMapWayIn } from '../model';
 import { NARROWING, WayRead, bare, find, refersTo, valuesText, way } from './words';
 import { ReadCondition as Condition } from '../../core/trust-reader';
 import { isPattern } from '../../core/trust-scope';
+import { AccessMapKind } from '../../core/trust-scope/kind';
+import { AccessMapWayIn } from '../model';
 
 /** Reads a Pod Identity way in: one line, or one per association when the trust names no service account. */
 export function podIdentity({ ev, roleId, s, broad }: WayRead): AccessMapWayIn[] {

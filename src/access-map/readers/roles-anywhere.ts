@@ -1,7 +1,8 @@
 /** IAM Roles Anywhere: certificates of trust anchors. */
-import { AccessMapKind, AccessMapWayIn } from '../model';
 import { NARROWING, WayRead, find, hasWildcard, way } from './words';
 import { ReadCondition as Condition } from '../../core/trust-reader';
+import { AccessMapKind } from '../../core/trust-scope/kind';
+import { AccessMapWayIn } from '../model';
 
 /** Reads a Roles Anywhere way in: the certificate attributes and the trust anchors. */
 export function rolesAnywhere({ s, broad }: WayRead): AccessMapWayIn[] {

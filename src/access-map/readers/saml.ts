@@ -1,7 +1,8 @@
 /** SAML 2.0 identity providers. */
-import { AccessMapKind, AccessMapWayIn } from '../model';
 import { WayRead, broadOf, find, way } from './words';
 import { ReadCondition as Condition } from '../../core/trust-reader';
+import { AccessMapKind } from '../../core/trust-scope/kind';
+import { AccessMapWayIn } from '../model';
 
 const SAML_SIGN_IN = /^https:\/\/([a-z0-9-]+\.)?signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml$/;
 

@@ -2,8 +2,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { ReadCondition as Condition, ReadStatement as Statement } from '../../core/trust-reader';
 import { Breadth, ScopeReason, StatementScope, WayScope, isPattern } from '../../core/trust-scope';
+import { AccessMapKind } from '../../core/trust-scope/kind';
 import { Evaluator, isUnresolved } from '../evaluate';
-import { AccessMapKind, AccessMapWayIn } from '../model';
+import { AccessMapWayIn } from '../model';
 
 /** One way in of a statement, with what a reader needs to say it in words. */
 export interface WayRead {
@@ -31,7 +32,7 @@ export function broadOf(reasons: ScopeReason[], scope: StatementScope, only: (r:
 }
 
 export function kindOf(w: WayScope): AccessMapKind {
-  return (w.kind as string) as AccessMapKind;
+  return w.kind;
 }
 
 export function way(kind: AccessMapKind, who: string, s: Statement, consumed: Set<Condition>, broad?: string): AccessMapWayIn {

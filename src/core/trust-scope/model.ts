@@ -15,23 +15,14 @@ export enum Breadth {
   INVALID = 4,
 }
 
-/** How a principal gets in, by the shape of the statement. */
-export enum WayKind {
-  AWS_ACCOUNT = 'aws-account',
-  AWS_PRINCIPAL = 'aws-principal',
-  ORGANIZATION = 'organization',
-  ANY_PRINCIPAL = 'any-principal',
-  SERVICE = 'service',
-  GITHUB_ACTIONS = 'github-actions',
-  GITLAB_CI = 'gitlab-ci',
-  EKS_SERVICE_ACCOUNT = 'eks-service-account',
-  EKS_POD_IDENTITY = 'eks-pod-identity',
-  ROLES_ANYWHERE = 'roles-anywhere',
-  COGNITO = 'cognito',
-  OIDC = 'oidc',
-  SAML = 'saml',
-  UNRESOLVED = 'unresolved',
-}
+import { AccessMapKind } from './kind';
+
+export { AccessMapKind };
+
+/** The kind of a way in: the access map's words for it (an alias inside the library). */
+export const WayKind = AccessMapKind;
+/** The kind of a way in. */
+export type WayKind = AccessMapKind;
 
 /** Which check a reason belongs to; each nag rule reports the reasons of its check. */
 export enum ScopeCheck {
