@@ -112,6 +112,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // for drift instead.
 project.tasks.tryFind('install:ci')?.reset('npm install');
 
+// The compiled barrels load each pattern's modules on first use, as aws-cdk-lib's indexes
+// do: an app pays only for the patterns it uses. The script checks the exports are unchanged.
+project.postCompileTask.prependExec('node scripts/lazy-barrels.js lib');
+
 // The access map command: `npx cdk-access-patterns map [cdk.out]`.
 project.addBins({ 'cdk-access-patterns': 'lib/access-map/cli.js' });
 
