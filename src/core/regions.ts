@@ -48,12 +48,21 @@ export function partitionFromRegionCode(scope: IConstruct): string | undefined {
   return /^(af|ap|ca|eu|il|me|mx|sa|us)-/.test(region) ? 'aws' : undefined;
 }
 
+/** Per stack: a stack's account and region are fixed when it is created. */
+const SCOPE_CONTEXTS = new WeakMap<Stack, { account?: string; partition?: string }>();
+
 /** The stack's account and partition, where synthesis knows them: what the trust scope reads a statement against. */
 export function scopeContextOf(scope: IConstruct): { account?: string; partition?: string } {
-  const account = Stack.of(scope).account;
-  const partition = partitionFromRegionCode(scope);
-  return {
-    ...(Token.isUnresolved(account) ? {} : { account }),
-    ...(partition ? { partition } : {}),
-  };
+  const stack = Stack.of(scope);
+  let ctx = SCOPE_CONTEXTS.get(stack);
+  if (!ctx) {
+    const account = stack.account;
+    const partition = partitionFromRegionCode(stack);
+    ctx = {
+      ...(Token.isUnresolved(account) ? {} : { account }),
+      ...(partition ? { partition } : {}),
+    };
+    SCOPE_CONTEXTS.set(stack, ctx);
+  }
+  return ctx;
 }

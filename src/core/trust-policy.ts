@@ -354,6 +354,9 @@ export class TrustPolicy {
         `The trust policy is ${approx}${size.length} characters, over IAM's default quota of ${DEFAULT_TRUST_POLICY_QUOTA}: ` +
         'deployment fails unless the account\'s "Role trust policy length" quota was raised.');
     }
+    // Synthesis would resolve the same document again for the template: hand the role's L1
+    // the document resolved here (nothing can change it after validation).
+    (this.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument = resolved;
     return [];
   }
 }
