@@ -17,8 +17,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import type * as Lib from '../src';
 
-/** A variant of a workload: `ours`, `hand` or `peer` (`pack` / `noop` for the nag row). */
-export type VariantName = 'ours' | 'hand' | 'peer' | 'pack' | 'noop';
+/**
+ * A variant of a workload: `ours`, `hand` or `peer` (`pack` / `noop` for the nag row,
+ * `replay` for the platform row's L1 floor).
+ */
+export type VariantName = 'ours' | 'hand' | 'peer' | 'pack' | 'noop' | 'replay';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
 /** CloudFormation allows 500 resources per stack; the GitHub rows keep one below. */
@@ -341,7 +344,8 @@ export function nag(variant: VariantName, roles: number, outdir: string): App {
  * stack, Identity Center permission sets and the teams' assignments.
  */
 export function platform(variant: VariantName, teams: number, outdir: string, replayFile?: string): App {
-  if (variant === 'hand') return replay(readFileSync(replayFile!, 'utf8'), outdir);
+  if (variant === 'replay') return replay(readFileSync(replayFile!, 'utf8'), outdir);
+  if (variant === 'hand') return platformByHand(teams, outdir);
   const L = ours();
   const app = new App({ outdir });
   const stack = new Stack(app, 'PlatformAccess', { env: ENV });
@@ -411,6 +415,139 @@ export function platform(variant: VariantName, teams: number, outdir: string, re
       targets: [L.AssignmentTarget.organizationalUnit(`ou-ab12-team${String(t).padStart(4, '0')}`, [account(2 * t), account(2 * t + 1)])],
     })),
   });
+  return app;
+}
+
+/**
+ * The platform app as an engineer would write it with aws-cdk-lib alone: L2s where
+ * aws-cdk-lib has them (roles and their principals, OIDC providers, the EventBridge rule and
+ * its SNS target), L1s where it has none (Roles Anywhere, Identity Center, the identity
+ * pool's role attachment); the same trust policies, resources and construct ids as `ours`.
+ */
+function platformByHand(teams: number, outdir: string): App {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const events = require('aws-cdk-lib/aws-events') as typeof import('aws-cdk-lib/aws-events');
+  const targets = require('aws-cdk-lib/aws-events-targets') as typeof import('aws-cdk-lib/aws-events-targets');
+  const sns = require('aws-cdk-lib/aws-sns') as typeof import('aws-cdk-lib/aws-sns');
+  const rolesanywhere = require('aws-cdk-lib/aws-rolesanywhere') as typeof import('aws-cdk-lib/aws-rolesanywhere');
+  const cognito = require('aws-cdk-lib/aws-cognito') as typeof import('aws-cdk-lib/aws-cognito');
+  const { Construct } = require('constructs') as typeof import('constructs');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'PlatformAccess', { env: ENV });
+  const github = new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] });
+  const gitlab = new iam.OidcProviderNative(stack, 'GitLab', { url: 'https://gitlab.com', clientIds: ['https://gitlab.com'] });
+  const anchor = new rolesanywhere.CfnTrustAnchor(new Construct(stack, 'DataCenter'), 'Resource', {
+    name: 'PlatformAccessDataCenterAD489782',
+    enabled: true,
+    notificationSettings: ['CA_CERTIFICATE_EXPIRY', 'END_ENTITY_CERTIFICATE_EXPIRY'].map(event => ({ channel: 'ALL', enabled: true, event, threshold: 45 })),
+    source: {
+      sourceType: 'AWS_ACM_PCA',
+      sourceData: { acmPcaArn: 'arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' },
+    },
+  });
+  const okta = iam.SamlProvider.fromSamlProviderArn(stack, 'Okta', `arn:aws:iam::${ENV.account}:saml-provider/Okta`);
+  const eksIssuer = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+  const topic = sns.Topic.fromTopicArn(stack, 'Alerts', `arn:aws:sns:us-east-1:${ENV.account}:security-alerts`);
+  // aws-cdk-lib has no principal that adds sts:SetSourceIdentity: a second statement does.
+  const roleWithSourceIdentity = (id: string, principal: iam.IPrincipal): iam.Role => {
+    const role = new iam.Role(stack, id, { assumedBy: principal });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ principals: [principal], actions: ['sts:SetSourceIdentity'] }));
+    return role;
+  };
+  const webIdentity = (provider: string, issuer: string, aud: string, sub: string, subOperator = 'StringEquals') => new iam.WebIdentityPrincipal(provider,
+    subOperator === 'StringEquals'
+      ? { StringEquals: { [`${issuer}:aud`]: aud, [`${issuer}:sub`]: sub } }
+      : { StringEquals: { [`${issuer}:aud`]: aud }, [subOperator]: { [`${issuer}:sub`]: sub } });
+
+  for (let t = 0; t < teams; t++) {
+    const team = `team${t}`;
+    const gitHubRole = new iam.Role(stack, `${team}GitHub`, {
+      assumedBy: webIdentity(github.oidcProviderArn, 'token.actions.githubusercontent.com', 'sts.amazonaws.com', `repo:acme/${team}:environment:production`),
+    });
+    gitHubRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      principals: [webIdentity(github.oidcProviderArn, 'token.actions.githubusercontent.com', 'sts.amazonaws.com', `repo:acme/${team}:ref:refs/tags/v*`, 'StringLike')],
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+    }));
+    const roles: iam.IRole[] = [
+      roleWithSourceIdentity(`${team}Deploy`,
+        new iam.ArnPrincipal(`arn:aws:iam::111111111111:role/${team}-pipeline`).withConditions({ Null: { 'sts:SourceIdentity': 'false' } })),
+      new iam.Role(stack, `${team}Datadog`, { assumedBy: new iam.AccountPrincipal('464622532012'), externalIds: [`datadog-${team}-external-id`] }),
+      gitHubRole,
+      new iam.Role(stack, `${team}GitLab`, {
+        assumedBy: webIdentity(gitlab.oidcProviderArn, 'gitlab.com', 'https://gitlab.com', `project_path:acme/${team}/api:ref_type:branch:ref:main`),
+      }),
+      new iam.Role(stack, `${team}Terraform`, {
+        assumedBy: webIdentity(`arn:aws:iam::${ENV.account}:oidc-provider/app.terraform.io`, 'app.terraform.io', 'aws.workload.identity',
+          `organization:acme:project:${team}:workspace:production:run_phase:apply`),
+      }),
+      new iam.Role(stack, `${team}Pods`, {
+        assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
+          StringEquals: {
+            'aws:SourceAccount': ENV.account,
+            'aws:RequestTag/eks-cluster-arn': `arn:aws:eks:us-east-1:${ENV.account}:cluster/platform`,
+            'aws:RequestTag/kubernetes-namespace': team,
+            'aws:RequestTag/kubernetes-service-account': 'app',
+          },
+        }).withSessionTags(),
+      }),
+      new iam.Role(stack, `${team}Irsa`, {
+        assumedBy: webIdentity(`arn:aws:iam::${ENV.account}:oidc-provider/${eksIssuer}`, eksIssuer, 'sts.amazonaws.com', `system:serviceaccount:${team}:worker`),
+      }),
+      roleWithSourceIdentity(`${team}Server`, new iam.ServicePrincipal('rolesanywhere.amazonaws.com').withConditions({
+        ArnEquals: { 'aws:SourceArn': anchor.attrTrustAnchorArn },
+        StringEquals: { 'aws:PrincipalTag/x509Subject/CN': `${team}.dc1.acme.internal` },
+      }).withSessionTags()),
+      new iam.Role(stack, `${team}Operators`, { assumedBy: new iam.SamlConsolePrincipal(okta) }),
+    ];
+    const rule = new events.Rule(new Construct(stack, `${team}Monitor`), 'Rule', {
+      description: `Reports use of ${roles.length} role(s): STS AssumeRole*, Roles Anywhere CreateSession`,
+      eventPattern: {
+        source: ['aws.sts', 'aws.rolesanywhere'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventName: ['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML', 'CreateSession'],
+          $or: [
+            { requestParameters: { roleArn: roles.map(r => r.roleArn) } },
+            { resources: { ARN: roles.map(r => r.roleArn) } },
+          ],
+        },
+      },
+      targets: [new targets.SnsTopic(topic)],
+    });
+    (rule.node.defaultChild as CfnResource).addPropertyOverride('State', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+  }
+  const poolId = 'us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+  const appUsers = new Construct(stack, 'AppUsers');
+  const authenticated = new iam.Role(appUsers, 'AuthenticatedRole', {
+    assumedBy: new iam.WebIdentityPrincipal('cognito-identity.amazonaws.com', {
+      'StringEquals': { 'cognito-identity.amazonaws.com:aud': poolId },
+      'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+    }),
+  });
+  new cognito.CfnIdentityPoolRoleAttachment(appUsers, 'RoleAttachment', { identityPoolId: poolId, roles: { authenticated: authenticated.roleArn } });
+
+  const workforce = new Stack(app, 'WorkforceAccess', { env: { account: '111111111111', region: 'us-east-1' } });
+  const sets = ['Administrator', 'Developer', 'ReadOnly'].map(name => new sso.CfnPermissionSet(new Construct(workforce, name), 'PermissionSet', {
+    instanceArn: INSTANCE_ARN,
+    name,
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(name === 'Developer' ? 'PowerUserAccess' : 'ReadOnlyAccess').managedPolicyArn],
+    sessionDuration: 'PT1H',
+  }));
+  for (let t = 0; t < teams; t++) {
+    for (const set of sets) {
+      for (const target of [account(2 * t), account(2 * t + 1)]) {
+        new sso.CfnAssignment(workforce, `Assignment-${t}-${set.name}-${target}`, {
+          instanceArn: INSTANCE_ARN,
+          permissionSetArn: set.attrPermissionSetArn,
+          principalId: groupId(t),
+          principalType: 'GROUP',
+          targetId: target,
+          targetType: 'AWS_ACCOUNT',
+        });
+      }
+    }
+  }
   return app;
 }
 
