@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AccessMap } from '../../src';
+import { compiledExample } from '../support/compiled';
 import { parseMermaid } from '../support/mermaid';
 
 /**
@@ -11,7 +12,8 @@ import { parseMermaid } from '../support/mermaid';
  * process, the way `cdk synth` runs it: it exits non-zero on an unacknowledged error, and
  * its validation report must hold no AccessPatterns finding at all (warnings included).
  * New examples are picked up from `examples/*.ts`. Each app's assembly is then read into
- * its access map, as `npm run examples` does at the end.
+ * its access map, as `npm run examples` does at the end. The apps run as JavaScript,
+ * transpiled once for the whole test run (`support/compiled.ts`).
  */
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter(f => f.endsWith('.ts')).sort();
@@ -32,9 +34,9 @@ const CLI_CONTEXT = JSON.stringify({ 'aws:cdk:enable-path-metadata': true, 'aws:
 function synth(example: string): Promise<Run> {
   const outdir = mkdtempSync(join(tmpdir(), 'nag-example-'));
   return new Promise(resolve => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join('examples', example)], {
+    execFile(process.execPath, [compiledExample(example)], {
       cwd: ROOT,
-      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: CLI_CONTEXT, TS_NODE_PROJECT: 'test/tsconfig.json', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: CLI_CONTEXT, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       maxBuffer: 64 * 1024 * 1024,
     }, (error, stdout, stderr) => {
       const reportFile = join(outdir, 'validation-report.json');
@@ -76,7 +78,13 @@ describe.each(EXAMPLES)('examples/%s', (example) => {
  * reviewer reads. A change to the trust of an example, or to the map's wording, shows here.
  */
 const EXPECTED_WAYS_IN: Record<string, string[]> = {
+  'access-keys.ts': ['AWS service lambda.amazonaws.com', 'AWS service ssm.amazonaws.com'],
   'cognito.ts': ['Cognito identity pool Identities, authenticated identities'],
+  'cognito-app-data.ts': ['Cognito identity pool Identities, authenticated identities'],
+  'other-clouds.ts': [
+    'OIDC issuer sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/: subject 9d6f7c4e-1b2a-4c3d-8e9f-0a1b2c3d4e5f',
+    'Google app 104729385610293847561: user 104729385610293847561',
+  ],
   'cross-account.ts': ['account 464622532012 with ExternalId', 'role toolinglingpipelinerole0e2764460492de991cf9 in account 111111111111'],
   'eks.ts': [
     'EKS Pod Identity: service account kube-system/ebs-csi-controller-sa on cluster ⟨Orders⟩ (named at deploy)',
@@ -94,6 +102,14 @@ const EXPECTED_WAYS_IN: Record<string, string[]> = {
   'platform.ts': ['role pipeline-deployer in account 111111111111', 'GitHub Actions: acme/web, environment production', 'users of SAML provider CorporateIdP'],
   'roles-anywhere.ts': ['certificates with CN=backup01.dc1.acme.internal, OU=Backup via trust anchor OnPremBackupDataCenterAnchor8B2EC370'],
   'saml.ts': ['users of SAML provider ⟨Okta⟩'],
+  'workloads.ts': [
+    'AWS service ec2.amazonaws.com',
+    'AWS service ecs-tasks.amazonaws.com in account 111111111111 (this account), tasks of any cluster in eu-west-1',
+    'AWS service lambda.amazonaws.com',
+    'role operators in account 111111111111 (this account)',
+    'role servicesrvicesreportrole3da7720b4b535ab6c811 in account 111111111111',
+  ],
+  'saml-to-identity-center.ts': ['users of SAML provider Okta'],
 };
 
 describe('access maps of the examples', () => {
