@@ -83,6 +83,13 @@ const RULES: RuleSpec[] = [
       + 'kubernetes-service-account session tags (aws:RequestTag/...).',
   },
   {
+    rule: rules.TrustServiceConfusedDeputy,
+    level: WARN,
+    info: 'The role trusts an AWS service that documents confused-deputy conditions for the roles it assumes (e.g. ecs-tasks.amazonaws.com for ECS task roles), without aws:SourceAccount or aws:SourceArn.',
+    explanation: 'Add StringEquals aws:SourceAccount with your account and ArnLike aws:SourceArn with the service\'s resources, e.g. arn:<partition>:ecs:<region>:<account>:* for ECS task roles (EcsTaskRole). '
+      + 'Only services that document these keys are asked: a condition on a key the service does not send makes the role unusable.',
+  },
+  {
     rule: rules.TrustSamlAudience,
     level: ERROR,
     info: 'The role trusts a SAML provider without a StringEquals condition on SAML:aud.',
@@ -148,6 +155,20 @@ const RULES: RuleSpec[] = [
     info: 'The EKS node role carries permissions beyond the node baseline.',
     explanation: 'Every pod on the node can use the node role. Keep it to AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly (or PullOnly), '
       + 'AmazonEKS_CNI_Policy and AmazonSSMManagedInstanceCore, and give pods their own role (EKS Pod Identity or IRSA).',
+  },
+  {
+    rule: rules.Ec2Imdsv2Required,
+    level: ERROR,
+    info: 'The EC2 instance, launch template or launch configuration may serve IMDSv1 credentials: its metadata options do not require session tokens (HttpTokens: required).',
+    explanation: 'IMDSv1 answers any request that reaches 169.254.169.254, so a server-side request forgery hands out the instance role\'s credentials. '
+      + 'Set httpTokens: REQUIRED (or requireImdsv2: true) on the instance or launch template, or create it with Ec2InstanceRole.createInstance / createLaunchTemplate.',
+  },
+  {
+    rule: rules.WorkloadRoleAdministrator,
+    level: WARN,
+    info: 'The workload role (trusted by EC2, ECS tasks or Lambda) carries AdministratorAccess or allows "*" on "*".',
+    explanation: 'Whoever runs code on the instance, in the task or in the function holds these credentials. Grant the actions and resources the workload uses; '
+      + 'for a privileged task now and then, let the workload assume an ElevationRole.',
   },
 ];
 

@@ -38,8 +38,10 @@ export enum ScopeCheck {
   TRUST_ANCHOR = 'trust-anchor',
   /** IAM Roles Anywhere certificates not pinned to one subject (CN, UID, serial number or SAN). */
   CERTIFICATE = 'certificate',
-  /** EKS Pod Identity without `aws:SourceAccount`, or with a cluster of another account. */
+  /** EKS Pod Identity without `aws:SourceAccount`, or a cluster or source ARN of another account (or service) than the trust names. */
   SOURCE_ACCOUNT = 'source-account',
+  /** A service that documents its confused-deputy conditions (`aws:SourceAccount`, `aws:SourceArn`) trusted without them, e.g. ECS task roles. */
+  CONFUSED_DEPUTY = 'confused-deputy',
   /** EKS Pod Identity without its service account pinned by the session tags. */
   POD_WORKLOAD = 'pod-workload',
   /** SAML without `SAML:aud`. */

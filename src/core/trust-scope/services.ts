@@ -9,7 +9,48 @@ export function serviceWay(s: ReadStatement, value: string, ctx: ScopeContext): 
   const service = serviceName(value);
   if (service === 'rolesanywhere') return rolesAnywhereWay(s, value, assumes);
   if (service === 'pods.eks') return podIdentityWay(s, value, assumes, ctx);
+  if (service !== undefined && SOURCE_CONDITIONS_DOCUMENTED.has(service)) return sourceConditionsWay(s, value, assumes, ctx, service);
   return way(WayKind.SERVICE, value, assumes, [], []);
+}
+
+/**
+ * Services whose guide documents `aws:SourceAccount` / `aws:SourceArn` in the trust of the
+ * roles they assume, by the `aws:SourceArn` service they send (a condition a service does
+ * not send makes the role unusable, so only these are asked for them):
+ * - `ecs-tasks`: task roles, `ArnLike aws:SourceArn arn:<partition>:ecs:<region>:<account>:*`
+ *   (AmazonECS/latest/developerguide/task-iam-roles.html; a single cluster is not supported);
+ * - `personalize`: `arn:<partition>:personalize:<region>:<account>:*`
+ *   (personalize/latest/dg/cross-service-confused-deputy-prevention.html);
+ * - `appstream`: fleets (appstream2/latest/developerguide/example-fleet-machine.html).
+ */
+const SOURCE_CONDITIONS_DOCUMENTED = new Map<string, string>([['ecs-tasks', 'ecs'], ['personalize', 'personalize'], ['appstream', 'appstream']]);
+
+function sourceConditionsWay(s: ReadStatement, value: string, assumes: boolean, ctx: ScopeContext, service: string): WayScope {
+  const reasons: ScopeReason[] = [];
+  const accounts = narrowing(s, 'aws:SourceAccount');
+  const arns = narrowing(s, 'aws:SourceArn');
+  if (accounts.length === 0 && arns.length === 0) {
+    reasons.push(reason(ScopeCheck.CONFUSED_DEPUTY, Breadth.NARROW, s.opaque.length > 0 ? s.opaque.map(o => `Unresolved::${o}`).join(',') : 'Missing::aws:SourceAccount',
+      `no aws:SourceAccount or aws:SourceArn: ${value} documents them as the confused-deputy guard of the roles it assumes`,
+      'add StringEquals aws:SourceAccount with the account, and ArnLike aws:SourceArn with the resources the service acts for', true));
+  }
+  const sourceAccounts = accounts.flatMap(c => c.values).map(v => (v === '⟨this account⟩' ? ctx.account ?? v : v)).filter(v => ACCOUNT.test(v));
+  for (const arn of arns.flatMap(c => c.values)) {
+    const m = /^arn:[^:]+:([^:]+):[^:]*:([^:]*):/.exec(arn);
+    const account = m?.[2] === '⟨this account⟩' ? ctx.account : m?.[2];
+    if (account && ACCOUNT.test(account) && sourceAccounts.length > 0 && !sourceAccounts.includes(account)) {
+      reasons.push(reason(ScopeCheck.SOURCE_ACCOUNT, Breadth.INVALID, `SourceArn::${arn}`,
+        `the source ARN ${arn} is in account ${account}, but aws:SourceAccount is ${sourceAccounts.join(' or ')}, so the trust never matches`,
+        'name resources of the source account only'));
+    }
+    const arnService = SOURCE_CONDITIONS_DOCUMENTED.get(service);
+    if (m && !/[*?⟨]/.test(m[1]) && m[1] !== arnService) {
+      reasons.push(reason(ScopeCheck.SOURCE_ACCOUNT, Breadth.INVALID, `SourceArn::${arn}`,
+        `${value} sends ${arnService} ARNs as aws:SourceArn, so ${arn} never matches`,
+        `name ${arnService} resources, e.g. arn:<partition>:${arnService}:<region>:<account>:*`));
+    }
+  }
+  return way(WayKind.SERVICE, value, assumes, reasons, [...accounts, ...arns]);
 }
 
 function rolesAnywhereWay(s: ReadStatement, value: string, assumes: boolean): WayScope {

@@ -1,3 +1,4 @@
+export { default as Ec2Imdsv2Required } from './Ec2Imdsv2Required';
 export { default as EksNodeRoleBaseline } from './EksNodeRoleBaseline';
 export { default as NoIamUserAccessKeys } from './NoIamUserAccessKeys';
 export { default as NoIamUserLoginOrPolicies } from './NoIamUserLoginOrPolicies';
@@ -11,9 +12,11 @@ export { default as TrustPodIdentitySourceAccount } from './TrustPodIdentitySour
 export { default as TrustPolicySize } from './TrustPolicySize';
 export { default as TrustRolesAnywhereSourceArn } from './TrustRolesAnywhereSourceArn';
 export { default as TrustSamlAudience } from './TrustSamlAudience';
+export { default as TrustServiceConfusedDeputy } from './TrustServiceConfusedDeputy';
 export { default as TrustStatementWellFormed } from './TrustStatementWellFormed';
 export { default as TrustWebIdentityAudience } from './TrustWebIdentityAudience';
 export { default as TrustWebIdentityAudienceByProvider } from './TrustWebIdentityAudienceByProvider';
 export { default as TrustWebIdentitySubject } from './TrustWebIdentitySubject';
 export { default as TrustWebIdentitySubjectOwnerWide } from './TrustWebIdentitySubjectOwnerWide';
 export { default as WebIdentityMaxSessionDuration } from './WebIdentityMaxSessionDuration';
+export { default as WorkloadRoleAdministrator } from './WorkloadRoleAdministrator';
