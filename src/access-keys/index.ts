@@ -1,0 +1,2 @@
+export * from './access-key-guardrails';
+export * from './legacy-access-key';
