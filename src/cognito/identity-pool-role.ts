@@ -1,11 +1,12 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { IIdentityPool } from 'aws-cdk-lib/aws-cognito-identitypool';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COGNITO_IDENTITY, COGNITO_IDENTITY_ID_VARIABLE, validateIdentityPoolId, validatePrefix } from './private';
-import { siteOf } from '../core/errors';
-import { iam5ResourceFindingId } from '../core/nag-ids';
+import { COGNITO_IDENTITY, COGNITO_IDENTITY_ID_VARIABLE, validateAttributeNames, validateIdentityPoolId, validatePrefix, validateTagKey } from './private';
+import { fail, siteOf } from '../core/errors';
+import { acknowledgeWhenRendered, iam5ResourceFindingId } from '../core/nag-ids';
 import { PatternRole, patternRoleSite } from '../core/pattern-role';
 import { PatternRoleProps } from '../core/pattern-role-props.generated';
 import { TrustCondition } from '../core/trust-condition';
@@ -18,6 +19,27 @@ export enum IdentityPoolIdentityType {
   AUTHENTICATED = 'authenticated',
   /** Guest identities, which anyone who knows the pool id can obtain. */
   UNAUTHENTICATED = 'unauthenticated',
+}
+
+/** Options of {@link IdentityPoolRole.grantPerIdentityItems}. */
+export interface PerIdentityItemsOptions {
+  /**
+   * Only read the identity's items (`GetItem`, `BatchGetItem`, `Query`), never write them.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+
+  /**
+   * Restrict reads and writes to these attributes (`ForAllValues:StringEquals
+   * dynamodb:Attributes`, with `dynamodb:Select` = `SPECIFIC_ATTRIBUTES` and
+   * `dynamodb:ReturnValues` limited so that no other attribute comes back). List the key
+   * attributes too: requests name them.
+   *
+   * @default - every attribute of the identity's items
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+   */
+  readonly attributes?: string[];
 }
 
 /** Properties for an {@link IdentityPoolRole}. */
@@ -69,6 +91,9 @@ export class IdentityPoolRole extends PatternRole {
   /** Which identities the role serves. */
   public readonly identityType: IdentityPoolIdentityType;
 
+  /** Whether the pool may pass session tags (principal tags) to the role's sessions. */
+  public readonly allowsSessionTags: boolean;
+
   constructor(scope: Construct, id: string, props: IdentityPoolRoleProps) {
     const site = patternRoleSite('IdentityPoolRole', scope, id, props);
     validateIdentityPoolId(site, props.identityPool.identityPoolId);
@@ -76,6 +101,7 @@ export class IdentityPoolRole extends PatternRole {
 
     this.identityPool = props.identityPool;
     this.identityType = props.identityType ?? IdentityPoolIdentityType.AUTHENTICATED;
+    this.allowsSessionTags = props.allowSessionTags ?? false;
     const actions = ['sts:AssumeRoleWithWebIdentity'];
     if (props.allowSessionTags) actions.push('sts:TagSession');
     this.trust.addStatement({
@@ -122,10 +148,12 @@ export class IdentityPoolRole extends PatternRole {
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       resourceArns: [objectsArn],
     });
-    Validations.of(this).acknowledge({
-      id: iam5ResourceFindingId(Stack.of(this).resolve(objectsArn)),
+    // Computed when the template is rendered: the partition flag, the stack's region or a
+    // bucket of another stack (an import) decide how the finding names the ARN.
+    acknowledgeWhenRendered(this, stack => [{
+      id: iam5ResourceFindingId(stack.resolve(objectsArn)),
       reason: 'Each identity needs every object under its own folder; the policy variable ${cognito-identity.amazonaws.com:sub} limits the wildcard to that folder.',
-    });
+    }]);
     const listing = iam.Grant.addToPrincipal({
       grantee: this,
       actions: ['s3:ListBucket'],
@@ -149,7 +177,81 @@ export class IdentityPoolRole extends PatternRole {
     });
     return grant.combine(keyUse);
   }
+
+  /**
+   * Grants each identity its own items of `table`: the items whose partition key is the
+   * identity id. `ForAllValues:StringEquals dynamodb:LeadingKeys` =
+   * `${cognito-identity.amazonaws.com:sub}` pins every partition key a request names, and
+   * `Null dynamodb:LeadingKeys = false` refuses a request that names none (`ForAllValues`
+   * alone is true when the key is absent). Only item actions that name their partition
+   * keys are granted: no `Scan`, no PartiQL, no indexes (an index's partition key is
+   * another attribute).
+   *
+   * The table's partition key must hold the identity id (a string such as
+   * `us-east-1:0123abcd-...`).
+   *
+   * @param table the table whose partition key is the identity id
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_rows.html
+   */
+  public grantPerIdentityItems(table: dynamodb.ITable, options: PerIdentityItemsOptions = {}): iam.Grant {
+    const site = siteOf('IdentityPoolRole.grantPerIdentityItems', this);
+    if (options.attributes !== undefined) validateAttributeNames(site, options.attributes);
+    const actions = options.readOnly ? ITEM_READ_ACTIONS : [...ITEM_READ_ACTIONS, ...ITEM_WRITE_ACTIONS];
+    const forAll: Record<string, string[]> = { 'dynamodb:LeadingKeys': [COGNITO_IDENTITY_ID_VARIABLE] };
+    const conditions: Record<string, Record<string, unknown>> = { Null: { 'dynamodb:LeadingKeys': 'false' } };
+    if (options.attributes !== undefined) {
+      forAll['dynamodb:Attributes'] = [...options.attributes];
+      // A request without an attribute list would return (or overwrite) every attribute.
+      conditions.StringEqualsIfExists = {
+        'dynamodb:Select': 'SPECIFIC_ATTRIBUTES',
+        'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'],
+      };
+    }
+    conditions['ForAllValues:StringEquals'] = forAll;
+    return iam.Grant.addToPrincipal({ grantee: this, actions, resourceArns: [table.tableArn], conditions });
+  }
+
+  /**
+   * Grants `actions` on the resources whose tag `resourceTagKey` equals the session's tag
+   * `principalTagKey`, the one the identity pool sets from the user's claims (principal
+   * tags, see `IdentityPoolRoles` `principalTags`): `StringEquals aws:ResourceTag/<key>` =
+   * `${aws:PrincipalTag/<tag>}`, and `Null aws:PrincipalTag/<tag> = false` so that a session
+   * without the tag gets nothing.
+   *
+   * The role must allow session tags (`allowSessionTags`), or the tag never arrives.
+   *
+   * @param actions the actions, e.g. `['s3:GetObject']`; the service must support `aws:ResourceTag`
+   * @param resourceArns the resources, e.g. a bucket's objects
+   * @param resourceTagKey the resource tag, e.g. `team`
+   * @param principalTagKey the session tag, e.g. `team`
+   * @see https://docs.aws.amazon.com/cognito/latest/developerguide/attributes-for-access-control.html
+   */
+  public grantWhereTagMatches(actions: string[], resourceArns: string[], resourceTagKey: string, principalTagKey: string): iam.Grant {
+    const site = siteOf('IdentityPoolRole.grantWhereTagMatches', this);
+    if (!this.allowsSessionTags) {
+      fail(site, 'principalTagKey', `the role does not allow session tags, so the tag ${principalTagKey} never reaches its sessions`,
+        'create the role with allowSessionTags: true (IdentityPoolRoles sets it with principalTags)');
+    }
+    if (actions.length === 0 || resourceArns.length === 0) {
+      fail(site, actions.length === 0 ? 'actions' : 'resourceArns', 'the list is empty', 'name the actions and the resources');
+    }
+    validateTagKey(site, 'resourceTagKey', resourceTagKey);
+    validateTagKey(site, 'principalTagKey', principalTagKey);
+    return iam.Grant.addToPrincipal({
+      grantee: this,
+      actions,
+      resourceArns,
+      conditions: {
+        StringEquals: { [`aws:ResourceTag/${resourceTagKey}`]: `\${aws:PrincipalTag/${principalTagKey}}` },
+        Null: { [`aws:PrincipalTag/${principalTagKey}`]: 'false' },
+      },
+    });
+  }
 }
+
+/** The item actions of the per-identity DynamoDB grant: each names its partition key values (`dynamodb:LeadingKeys`). */
+const ITEM_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const ITEM_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /**
  * The `aws:s3:arn` encryption contexts S3 uses for the identity's objects: the object ARN,

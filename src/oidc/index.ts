@@ -1,1 +1,3 @@
 export * from './oidc-federated-role';
+export * from './web-identity-role';
+export * from './azure-workload-role';

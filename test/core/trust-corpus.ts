@@ -6,8 +6,8 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import {
-  CrossAccountRole, GitHubActionsRole, GitHubSubject, GitLabCiRole, GitLabOidcProvider, GitLabSubject,
-  OidcFederatedRole, PodIdentityRole, ThirdPartyRole,
+  AzureTokenVersion, AzureWorkloadRole, CrossAccountRole, GitHubActionsRole, GitHubSubject, GitLabCiRole, GitLabOidcProvider, GitLabSubject,
+  OidcFederatedRole, PodIdentityRole, ThirdPartyRole, WebIdentityProvider, WebIdentityRole,
 } from '../../src';
 import { CALLER_ACCOUNT, OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ORG } from '../support/env';
 import { AssumeRequest, awsCaller, samlAssertion, serviceCaller, webIdentity } from '../support/simulate';
@@ -120,6 +120,26 @@ const SAML_ARN = `arn:aws:iam::${TEST_ACCOUNT}:saml-provider/CorporateIdP`;
 const SIGN_IN = 'https://signin.aws.amazon.com/saml';
 const saml = (condition?: any) => allow({ Federated: SAML_ARN }, 'sts:AssumeRoleWithSAML', condition);
 
+const builtIn = (provider: string, condition?: any) => allow({ Federated: provider }, 'sts:AssumeRoleWithWebIdentity', condition);
+/**
+ * A token of a built-in provider. The simulator reads a principal that is neither an ARN nor a service (`www.amazon.com`)
+ * as one of another account, which also needs an identity policy of its own; STS evaluates only the trust, so the request
+ * carries an allow for the caller side and the trust policy alone decides.
+ */
+const builtInToken = (provider: string, claims: Record<string, string>): AssumeRequest => ({ ...webIdentity(provider, claims), callerPolicy: true });
+const LWA_APP = 'amzn1.application-oa2-client.5a9b7c1e0d3f4e2a';
+const FB_APP = '123456789012345';
+const GOOGLE_CLIENT = '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com';
+const GCP_SA = '100000000000000000001';
+
+const AZ_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const AZ_V1 = `sts.windows.net/${AZ_TENANT}/`;
+const AZ_V2 = `login.microsoftonline.com/${AZ_TENANT}/v2.0`;
+const AZ_AUD = 'api://aws-reader';
+const AZ_ID = '9d6f7c4e-1b2a-4c3d-8e9f-0a1b2c3d4e5f';
+const azure = (issuerPath: string, condition: any) => allow({ Federated: `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${issuerPath}` }, 'sts:AssumeRoleWithWebIdentity', condition);
+const azureToken = (issuerPath: string, sub: string, aud: string = AZ_AUD) => webIdentity(`arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${issuerPath}`, { [`${issuerPath}:aud`]: aud, [`${issuerPath}:sub`]: sub });
+
 // ---- Constructs that emit a row's statement
 const github = (...subjects: GitHubSubject[]) => (scope: Stack) => { new GitHubActionsRole(scope, 'Construct', { subjects }); };
 const gitlab = (...subjects: GitLabSubject[]) => (scope: Stack) => {
@@ -128,6 +148,7 @@ const gitlab = (...subjects: GitLabSubject[]) => (scope: Stack) => {
 const oidcRole = (host: string, audience: string, ...subjects: string[]) => (scope: Stack) => {
   new OidcFederatedRole(scope, 'Construct', { providerArn: `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/${host}`, issuerUrl: `https://${host}`, audiences: [audience], subjects });
 };
+const webIdentityRole = (provider: () => WebIdentityProvider) => (scope: Stack) => { new WebIdentityRole(scope, 'Construct', { provider: provider() }); };
 const crossAccount = (props: ConstructorParameters<typeof CrossAccountRole>[2]) => (scope: Stack) => { new CrossAccountRole(scope, 'Construct', props); };
 
 /** The corpus. */
@@ -228,6 +249,29 @@ export const CORPUS: CorpusRow[] = [
   { name: 'Login with Amazon: app id pinned', label: 'narrow', statement: allow({ Federated: 'www.amazon.com' }, 'sts:AssumeRoleWithWebIdentity', { StringEquals: { 'www.amazon.com:app_id': 'amzn1.application-oa2-client.5a9b7c1e' } }) },
   { name: 'Google: client id pinned', label: 'narrow', statement: allow({ Federated: 'accounts.google.com' }, 'sts:AssumeRoleWithWebIdentity', { StringEquals: { 'accounts.google.com:aud': '123456789012-abc.apps.googleusercontent.com' } }) },
   { name: 'Facebook: no app id', label: 'broad', statement: allow({ Federated: 'graph.facebook.com' }, 'sts:AssumeRoleWithWebIdentity') },
+  // Microsoft Entra ID (Azure workloads): the issuer names the tenant, the subject one identity's object id.
+  { name: 'Azure: one managed identity (v1.0 issuer)', label: 'narrow', statement: azure(AZ_V1, { StringEquals: { [`${AZ_V1}:aud`]: AZ_AUD, [`${AZ_V1}:sub`]: AZ_ID } }), allowed: azureToken(AZ_V1, AZ_ID), attack: azureToken(AZ_V1, '1b2a9d6f-7c4e-4c3d-8e9f-5f0a1b2c3d4e'), construct: scope => { new AzureWorkloadRole(scope, 'Construct', { tenantId: AZ_TENANT, audience: AZ_AUD, objectIds: [AZ_ID] }); } },
+  { name: 'Azure: one managed identity (v2.0 issuer)', label: 'narrow', statement: azure(AZ_V2, { StringEquals: { [`${AZ_V2}:aud`]: AZ_AUD, [`${AZ_V2}:sub`]: AZ_ID } }), allowed: azureToken(AZ_V2, AZ_ID), attack: azureToken(AZ_V2, '1b2a9d6f-7c4e-4c3d-8e9f-5f0a1b2c3d4e'), construct: scope => { new AzureWorkloadRole(scope, 'Construct', { tenantId: AZ_TENANT, audience: AZ_AUD, objectIds: [AZ_ID], tokenVersion: AzureTokenVersion.V2 }); } },
+  { name: 'Azure: every identity of the tenant that gets a token for the audience', label: 'owner-wide', statement: azure(AZ_V1, { StringEquals: { [`${AZ_V1}:aud`]: AZ_AUD } }), attack: azureToken(AZ_V1, '1b2a9d6f-7c4e-4c3d-8e9f-5f0a1b2c3d4e') },
+  { name: 'Azure: object id pattern', label: 'owner-wide', statement: azure(AZ_V1, { StringEquals: { [`${AZ_V1}:aud`]: AZ_AUD }, StringLike: { [`${AZ_V1}:sub`]: '*' } }), attack: azureToken(AZ_V1, '1b2a9d6f-7c4e-4c3d-8e9f-5f0a1b2c3d4e'), construct: scope => { new AzureWorkloadRole(scope, 'Construct', { tenantId: AZ_TENANT, audience: AZ_AUD, objectIds: ['*'] }); } },
+  { name: 'Azure: no audience', label: 'broad', statement: azure(AZ_V1, { StringEquals: { [`${AZ_V1}:sub`]: AZ_ID } }), attack: azureToken(AZ_V1, AZ_ID, 'https://management.azure.com/') },
+  { name: 'Azure: a tenant name instead of its id', label: 'broad', statement: azure('sts.windows.net/contoso.onmicrosoft.com/', { StringEquals: { 'sts.windows.net/contoso.onmicrosoft.com/:aud': AZ_AUD }, StringLike: { 'sts.windows.net/contoso.onmicrosoft.com/:sub': '*' } }), attack: azureToken('sts.windows.net/contoso.onmicrosoft.com/', 'x'), construct: scope => { new AzureWorkloadRole(scope, 'Construct', { tenantId: 'contoso.onmicrosoft.com', audience: AZ_AUD, objectIds: [AZ_ID] }); } },
+  // Built-in providers: the app id pins the app; the user id is optional (IAM "Available keys for AWS web identity federation").
+  { name: 'Login with Amazon: app id and user id pinned', label: 'narrow', statement: builtIn('www.amazon.com', { StringEquals: { 'www.amazon.com:app_id': LWA_APP, 'www.amazon.com:user_id': 'amzn1.account.AF2EXAMPLE' } }), allowed: builtInToken('www.amazon.com', { 'www.amazon.com:app_id': LWA_APP, 'www.amazon.com:user_id': 'amzn1.account.AF2EXAMPLE' }), attack: builtInToken('www.amazon.com', { 'www.amazon.com:app_id': 'amzn1.application-oa2-client.evil', 'www.amazon.com:user_id': 'amzn1.account.AF2EXAMPLE' }), construct: webIdentityRole(() => WebIdentityProvider.loginWithAmazon({ appIds: [LWA_APP], userIds: ['amzn1.account.AF2EXAMPLE'] })) },
+  { name: 'Login with Amazon: one app, any user', label: 'narrow', statement: builtIn('www.amazon.com', { StringEquals: { 'www.amazon.com:app_id': LWA_APP } }), allowed: builtInToken('www.amazon.com', { 'www.amazon.com:app_id': LWA_APP, 'www.amazon.com:user_id': 'amzn1.account.ANY' }), attack: builtInToken('www.amazon.com', { 'www.amazon.com:app_id': 'amzn1.application-oa2-client.evil', 'www.amazon.com:user_id': 'amzn1.account.ANY' }), construct: webIdentityRole(() => WebIdentityProvider.loginWithAmazon({ appIds: [LWA_APP] })) },
+  { name: 'Login with Amazon: user id only (any app)', label: 'broad', statement: builtIn('www.amazon.com', { StringEquals: { 'www.amazon.com:user_id': 'amzn1.account.AF2EXAMPLE' } }), attack: builtInToken('www.amazon.com', { 'www.amazon.com:app_id': 'amzn1.application-oa2-client.evil', 'www.amazon.com:user_id': 'amzn1.account.AF2EXAMPLE' }) },
+  { name: 'Login with Amazon: app id pattern', label: 'broad', statement: builtIn('www.amazon.com', { StringLike: { 'www.amazon.com:app_id': 'amzn1.application-oa2-client.*' } }), attack: builtInToken('www.amazon.com', { 'www.amazon.com:app_id': 'amzn1.application-oa2-client.evil' }), construct: webIdentityRole(() => WebIdentityProvider.loginWithAmazon({ appIds: ['amzn1.application-oa2-client.*'] })) },
+  { name: 'Facebook: app id pinned', label: 'narrow', statement: builtIn('graph.facebook.com', { StringEquals: { 'graph.facebook.com:app_id': FB_APP } }), allowed: builtInToken('graph.facebook.com', { 'graph.facebook.com:app_id': FB_APP, 'graph.facebook.com:id': '10158000000000001' }), attack: builtInToken('graph.facebook.com', { 'graph.facebook.com:app_id': '999999999999999', 'graph.facebook.com:id': '10158000000000001' }), construct: webIdentityRole(() => WebIdentityProvider.facebook({ appIds: [FB_APP] })) },
+  { name: 'Facebook: app id and user id pinned', label: 'narrow', statement: builtIn('graph.facebook.com', { StringEquals: { 'graph.facebook.com:app_id': FB_APP, 'graph.facebook.com:id': '10158000000000001' } }), allowed: builtInToken('graph.facebook.com', { 'graph.facebook.com:app_id': FB_APP, 'graph.facebook.com:id': '10158000000000001' }), attack: builtInToken('graph.facebook.com', { 'graph.facebook.com:app_id': FB_APP, 'graph.facebook.com:id': '10158000000000002' }), construct: webIdentityRole(() => WebIdentityProvider.facebook({ appIds: [FB_APP], userIds: ['10158000000000001'] })) },
+  { name: 'Facebook: app id *', label: 'broad', statement: builtIn('graph.facebook.com', { StringLike: { 'graph.facebook.com:app_id': '*' } }), attack: builtInToken('graph.facebook.com', { 'graph.facebook.com:app_id': '999999999999999' }), construct: webIdentityRole(() => WebIdentityProvider.facebook({ appIds: ['*'] })) },
+  { name: 'Facebook: user id only (any app)', label: 'broad', statement: builtIn('graph.facebook.com', { StringEquals: { 'graph.facebook.com:id': '10158000000000001' } }), attack: builtInToken('graph.facebook.com', { 'graph.facebook.com:app_id': '999999999999999', 'graph.facebook.com:id': '10158000000000001' }) },
+  { name: 'Google: client id and user pinned', label: 'narrow', statement: builtIn('accounts.google.com', { StringEquals: { 'accounts.google.com:aud': GOOGLE_CLIENT, 'accounts.google.com:sub': '110169484474386276334' } }), allowed: builtInToken('accounts.google.com', { 'accounts.google.com:aud': GOOGLE_CLIENT, 'accounts.google.com:oaud': GOOGLE_CLIENT, 'accounts.google.com:sub': '110169484474386276334' }), attack: builtInToken('accounts.google.com', { 'accounts.google.com:aud': '999999999999-evil.apps.googleusercontent.com', 'accounts.google.com:oaud': GOOGLE_CLIENT, 'accounts.google.com:sub': '110169484474386276334' }), construct: webIdentityRole(() => WebIdentityProvider.google({ clientIds: [GOOGLE_CLIENT], userIds: ['110169484474386276334'] })) },
+  { name: 'Google: one app, any Google user', label: 'narrow', statement: builtIn('accounts.google.com', { StringEquals: { 'accounts.google.com:aud': GOOGLE_CLIENT } }), allowed: builtInToken('accounts.google.com', { 'accounts.google.com:aud': GOOGLE_CLIENT, 'accounts.google.com:sub': '110169484474386276334' }), attack: builtInToken('accounts.google.com', { 'accounts.google.com:aud': '999999999999-evil.apps.googleusercontent.com', 'accounts.google.com:sub': '110169484474386276334' }), construct: webIdentityRole(() => WebIdentityProvider.google({ clientIds: [GOOGLE_CLIENT] })) },
+  { name: 'Google: a GCP service account (unique id as aud and sub, requested audience as oaud)', label: 'narrow', statement: builtIn('accounts.google.com', { StringEquals: { 'accounts.google.com:aud': GCP_SA, 'accounts.google.com:oaud': 'sts.amazonaws.com', 'accounts.google.com:sub': GCP_SA } }), allowed: builtInToken('accounts.google.com', { 'accounts.google.com:aud': GCP_SA, 'accounts.google.com:oaud': 'sts.amazonaws.com', 'accounts.google.com:sub': GCP_SA }), attack: builtInToken('accounts.google.com', { 'accounts.google.com:aud': '100000000000000000009', 'accounts.google.com:oaud': 'sts.amazonaws.com', 'accounts.google.com:sub': '100000000000000000009' }), construct: webIdentityRole(() => WebIdentityProvider.googleServiceAccount({ uniqueIds: [GCP_SA], audience: 'sts.amazonaws.com' })) },
+  { name: 'Google: only the requested audience (oaud): any service account can mint it', label: 'broad', statement: builtIn('accounts.google.com', { StringEquals: { 'accounts.google.com:oaud': 'sts.amazonaws.com' } }), attack: builtInToken('accounts.google.com', { 'accounts.google.com:aud': '100000000000000000009', 'accounts.google.com:oaud': 'sts.amazonaws.com', 'accounts.google.com:sub': '100000000000000000009' }) },
+  { name: 'Google: only the user (sub): a token of any app for that user', label: 'broad', statement: builtIn('accounts.google.com', { StringEquals: { 'accounts.google.com:sub': '110169484474386276334' } }), attack: builtInToken('accounts.google.com', { 'accounts.google.com:aud': '999999999999-evil.apps.googleusercontent.com', 'accounts.google.com:sub': '110169484474386276334' }) },
+  { name: 'Google: client id pattern', label: 'broad', statement: builtIn('accounts.google.com', { StringLike: { 'accounts.google.com:aud': '*.apps.googleusercontent.com' } }), attack: builtInToken('accounts.google.com', { 'accounts.google.com:aud': '999999999999-evil.apps.googleusercontent.com' }), construct: webIdentityRole(() => WebIdentityProvider.google({ clientIds: ['*.apps.googleusercontent.com'] })) },
+  { name: 'Google: client id chosen at deploy time', label: 'unresolved', parameters: ['GoogleClient'], statement: builtIn('accounts.google.com', { StringLike: { 'accounts.google.com:aud': { Ref: 'GoogleClient' } } }) },
 
   // ------------------------------------------------------------------ AWS accounts and principals
   { name: 'AWS: one role of another account', label: 'narrow', statement: aws(ROLE('ci')), allowed: caller(ROLE('ci')), attack: caller(ROLE('intern')), construct: crossAccount({ trustedRoleArns: [ROLE('ci')] }) },

@@ -28,3 +28,24 @@ export function validatePrefix(site: ErrorSite, prefix: string): void {
   }
 }
 
+
+/** DynamoDB attribute names: 1-255 characters, exact (no wildcards), listed once. */
+export function validateAttributeNames(site: ErrorSite, names: string[]): void {
+  if (names.length === 0) {
+    fail(site, 'attributes', 'the list is empty', 'list the attributes the identities may read and write, the key attributes included, or leave attributes out');
+  }
+  for (const name of names) {
+    if (Token.isUnresolved(name)) continue;
+    if (name.length === 0 || name.length > 255 || /[*?]/.test(name)) {
+      fail(site, 'attributes', `${quote(name)} is not an attribute name`, 'give each attribute name exactly (1-255 characters, no wildcards)');
+    }
+  }
+}
+
+/** A tag key: 1-128 characters of letters, digits, spaces and `_ . : / = + - @`. */
+export function validateTagKey(site: ErrorSite, prop: string, key: string): void {
+  if (Token.isUnresolved(key)) return;
+  if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(key) || key.toLowerCase().startsWith('aws:')) {
+    fail(site, prop, `${quote(key)} is not a tag key`, 'use 1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:');
+  }
+}

@@ -5,12 +5,35 @@ import { Breadth, ScopeCheck, ScopeReason, SubjectEntry, WayKind, WayScope, reas
 import { ReadCondition, ReadStatement, isDeployTime, isFreeDeployTime } from '../trust-reader';
 
 
-/** IAM's built-in web identity providers: the key that carries the app id, and the one that carries the user. */
-const BUILT_IN: Record<string, { audience: string; subject: string }> = {
-  'accounts.google.com': { audience: 'accounts.google.com:aud', subject: 'accounts.google.com:sub' },
-  'www.amazon.com': { audience: 'www.amazon.com:app_id', subject: 'www.amazon.com:user_id' },
-  'graph.facebook.com': { audience: 'graph.facebook.com:app_id', subject: 'graph.facebook.com:id' },
+/**
+ * IAM's built-in web identity providers (IAM "Available keys for AWS web identity
+ * federation"): the key that carries the app id (what pins the app: narrow when exact), the
+ * key that carries the user (optional), and Google's `oaud`, the audience the caller asked
+ * for, which any Google service account can choose freely and so pins nothing on its own.
+ */
+export interface BuiltInProvider {
+  /** The provider's name in words. */
+  readonly name: string;
+  /** The `Federated` principal. */
+  readonly principal: string;
+  /** The key that carries the app (client) id. */
+  readonly audience: string;
+  /** The key that carries the user id. */
+  readonly subject: string;
+  /** Other documented keys of the provider (Google's `oaud`). */
+  readonly others: string[];
+}
+
+const BUILT_IN: Record<string, BuiltInProvider> = {
+  'accounts.google.com': { name: 'Google', principal: 'accounts.google.com', audience: 'accounts.google.com:aud', subject: 'accounts.google.com:sub', others: ['accounts.google.com:oaud'] },
+  'www.amazon.com': { name: 'Login with Amazon', principal: 'www.amazon.com', audience: 'www.amazon.com:app_id', subject: 'www.amazon.com:user_id', others: [] },
+  'graph.facebook.com': { name: 'Facebook', principal: 'graph.facebook.com', audience: 'graph.facebook.com:app_id', subject: 'graph.facebook.com:id', others: [] },
 };
+
+/** The built-in web identity provider a `Federated` principal names, if it names one. */
+export function builtInProvider(principal: string): BuiltInProvider | undefined {
+  return Object.prototype.hasOwnProperty.call(BUILT_IN, principal) ? BUILT_IN[principal] : undefined;
+}
 
 export function federatedWay(s: ReadStatement, value: string): WayScope {
   if (/^cognito-identity\.amazonaws\.com(\.cn)?$/.test(value)) return cognitoWay(s, value);
@@ -74,7 +97,7 @@ const GITHUB_TENANT_CLAIMS: Array<[RegExp, Breadth]> = [
 function oidcWay(s: ReadStatement, value: string): WayScope {
   const assumes = allowsAction(s, 'sts:AssumeRoleWithWebIdentity');
   const fromArn = /:oidc-provider\/(.+)$/.exec(value)?.[1];
-  const builtIn = BUILT_IN[value];
+  const builtIn = builtInProvider(value);
   const keyIssuers = s.conditions.map(c => /^(.+):(sub|aud|amr|azp)$/.exec(c.key)?.[1]).filter((x): x is string => x !== undefined);
   const issuer = builtIn ? value : fromArn ?? keyIssuers[0];
   const reasons: ScopeReason[] = [];
@@ -97,6 +120,13 @@ function oidcWay(s: ReadStatement, value: string): WayScope {
       reasons.push(reason(ScopeCheck.AUDIENCE, Breadth.NARROW, `Missing::${audienceFinding}`,
         `no audience condition: STS checks the token's audience against the provider's client ids (${clientIds.join(', ')}) alone, and a client id added to the provider later widens this role too`,
         `add StringEquals ${audienceFinding}`, true));
+    } else if (builtIn) {
+      const others = s.conditions.filter(c => [builtIn.subject, ...builtIn.others].includes(c.key.toLowerCase()) && isNarrowingOperator(c.operator));
+      reasons.push(reason(ScopeCheck.AUDIENCE, Breadth.BROAD, `Missing::${audienceFinding}`,
+        others.length > 0
+          ? `no app id (${audienceFinding}): ${others.map(c => c.key).join(' and ')} alone ${others.length === 1 ? 'is' : 'are'} also in tokens ${builtIn.name} mints for other apps${builtIn.others.length > 0 ? ' (oaud is the audience the caller asked for, which any Google service account chooses freely)' : ''}`
+          : `no app id (${audienceFinding}): tokens ${builtIn.name} mints for any app are accepted`,
+        `add StringEquals ${audienceFinding} with your app's ${builtIn.principal === 'accounts.google.com' ? 'client id (or the service account\'s unique id)' : 'app id'}`));
     } else {
       reasons.push(reason(ScopeCheck.AUDIENCE, Breadth.BROAD, `Missing::${audienceFinding}`,
         'no audience condition: tokens the issuer mints for any client are accepted', `add StringEquals ${audienceFinding} with the audience the workload requests`));
@@ -109,7 +139,16 @@ function oidcWay(s: ReadStatement, value: string): WayScope {
         'give the exact audience the workload requests, e.g. sts.amazonaws.com'));
     }
   }
-  if (builtIn) return way(WayKind.OIDC, value, assumes, reasons, pinnedBy, { issuer: value, subjects: [] });
+  if (builtIn) {
+    // The user id (and Google's oaud) only narrow further: the app id decides.
+    const users = s.conditions.filter(c => c.key.toLowerCase() === builtIn.subject && /^String(Equals|EqualsIgnoreCase|Like)$/.test(c.operator) && c.values.length > 0);
+    const others = s.conditions.filter(c => builtIn.others.includes(c.key.toLowerCase()) && /^String(Equals|EqualsIgnoreCase|Like)$/.test(c.operator) && c.values.length > 0);
+    pinnedBy.push(...users, ...others);
+    const subjects: SubjectEntry[] = users.flatMap(c => c.values.map(v => ({
+      key: c.key, value: v, like: isLikeOperator(c.operator), breadth: Breadth.NARROW,
+    })));
+    return way(WayKind.OIDC, value, assumes, reasons, pinnedBy, { issuer: value, subjects });
+  }
 
   // The subject: blocks under two operators must both match (AND).
   const subBlocks = s.conditions.filter(c => keyOf('sub')(c) && /^(String(Equals|EqualsIgnoreCase|Like)|ForAnyValue:String(Equals|Like))$/.test(c.operator) && c.values.length > 0);

@@ -14,3 +14,5 @@ export { allowsAction, isMultiValuedKey, isNarrowingOperator, isPattern, service
 export { principalArnPatternNarrows } from './aws';
 export { subjectBreadth } from './issuers';
 export { statementScope } from './statement';
+export { builtInProvider } from './federated';
+export type { BuiltInProvider } from './federated';

@@ -202,6 +202,9 @@ const ISSUERS: Array<[RegExp, IssuerFamily]> = [
   [/^oidc\.circleci\.com\/org\/[^/*?]+$/, issuerTenantFamily('organization', /^org\/[^*?/]+\/project\/[^*?/]+\//)],
   // Bitbucket's issuer names the workspace; a pattern after a written-out repository uuid stays within the repository.
   [/^api\.bitbucket\.org\/2\.0\/workspaces\/[^/*?]+\/pipelines-config\/identity\/oidc$/, issuerTenantFamily('workspace', /^\{[^{}*?]+\}/)],
+  // Microsoft Entra ID: the issuer names the tenant (v1.0 tokens `sts.windows.net/<tenant>/`, v2.0 `login.microsoftonline.com/<tenant>/v2.0`);
+  // the subject is one identity's object id, so any pattern reaches further identities of the tenant.
+  [/^sts\.windows\.net\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/$|^login\.microsoftonline\.com\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/v2\.0$/i, issuerTenantFamily('tenant', /(?!)/)],
 ];
 
 /** The family of an issuer; for an issuer only known at deploy time, guessed from the subjects' first claim. */
