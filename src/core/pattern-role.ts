@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ErrorSite, fail, siteOf } from './errors';
 import { PatternRoleProps } from './pattern-role-props.generated';
 import { validateMaxTrustPolicySize } from './quotas';
+import { watchStackLimits } from './stack-limits';
 import { TrustPolicy } from './trust-policy';
 import { ScopeCheck } from './trust-scope';
 import { validateDuration, validateIamName, validateIamPath, validateLength } from './validation';
@@ -105,6 +106,7 @@ export abstract class PatternRole extends iam.Role {
     super(scope, id, toRoleProps(siteOf(kind, scope, id), props));
     warnLongSession(this, props.maxSessionDuration, props.allowLongSessions, 'Sessions of this role');
     this.trust = new TrustPolicy(this, { kind, maxSize: props.maxTrustPolicySize });
+    watchStackLimits(this);
   }
 
   /**

@@ -40,3 +40,21 @@ export function validateMaxTrustPolicySize(site: ErrorSite, value: number | unde
       `give the quota of the target accounts, at most ${MAX_TRUST_POLICY_QUOTA} (Service Quotas, IAM, "Role trust policy length")`);
   }
 }
+
+/**
+ * CloudFormation's limits per template, from "Understand CloudFormation quotas"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+ * "Resources", 500 resources per template, and "Parameters", 200 parameters per template
+ * (also in "CloudFormation template Parameters syntax"). Neither can be raised; a nested
+ * stack is a template of its own.
+ */
+export const CLOUDFORMATION_MAX_RESOURCES = 500;
+
+/** CloudFormation's limit of parameters per template (see {@link CLOUDFORMATION_MAX_RESOURCES}). */
+export const CLOUDFORMATION_MAX_PARAMETERS = 200;
+
+/**
+ * EventBridge's default quota "Event pattern size", in characters, adjustable, from
+ * "Amazon EventBridge quotas": https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+ */
+export const DEFAULT_EVENT_PATTERN_SIZE = 2048;

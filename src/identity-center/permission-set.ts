@@ -6,6 +6,7 @@ import { IIdentityCenterInstance } from './instance';
 import { registerPermissionSetName } from './private/name-registry';
 import { inlinePolicyErrors, validateAwsManaged, validateInlinePolicy } from './private/policy-checks';
 import { checkRename, warnAllowedRename } from './private/rename-guard';
+import { validatePermissionSetDescription, validateRelayState } from './private/text-checks';
 import { DEFAULT_ROLE_POLICY_QUOTA, MAX_PERMISSION_SET_POLICIES, permissionSetLogicalId } from './private/validation';
 import { ErrorSite, fail, siteOf } from '../core/errors';
 import {
@@ -299,7 +300,10 @@ function validatePermissionSetProps(site: ErrorSite, id: string, props: Permissi
   const name = props.permissionSetName ?? id;
   validateIamName(site, props.permissionSetName === undefined ? 'id' : 'permissionSetName', name, 32);
   checkRename(site, id, name, props.allowReplacement ?? false);
-  if (props.description !== undefined) validateLength(site, 'description', props.description, 1, 700);
+  if (props.description !== undefined) {
+    validateLength(site, 'description', props.description, 1, 700);
+    validatePermissionSetDescription(site, props.description);
+  }
   const session = props.sessionDuration ?? Duration.hours(1);
   validateDuration(site, 'sessionDuration', session, Duration.hours(1), Duration.hours(12));
   if (!Token.isUnresolved(session.toSeconds()) && session.toSeconds() % 60 !== 0) {
@@ -313,7 +317,10 @@ function validatePermissionSetProps(site: ErrorSite, id: string, props: Permissi
     fail(site, 'managedPolicies', `${policyCount} managed and customer managed policies are attached, above the limit of ${MAX_PERMISSION_SET_POLICIES}`,
       'merge policies, or move statements into inlinePolicy');
   }
-  if (props.relayState !== undefined) validateLength(site, 'relayState', props.relayState, 1, 240);
+  if (props.relayState !== undefined) {
+    validateLength(site, 'relayState', props.relayState, 1, 240);
+    validateRelayState(site, props.relayState);
+  }
   const customerBoundary = props.permissionsBoundary?.customerManagedPolicy;
   if (customerBoundary) validateReference(site, 'permissionsBoundary', customerBoundary);
   return { name, session, managed, customer, policyCount };

@@ -9,7 +9,11 @@ import { ErrorSite, fail, siteOf } from '../core/errors';
 import { quote } from '../core/validation';
 import { WARNING } from '../core/warnings';
 
-/** The largest CRL IAM Roles Anywhere imports, in bytes. */
+/**
+ * The largest CRL IAM Roles Anywhere imports, in bytes: `crlData` of ImportCrl, 1-300,000
+ * ("ImportCrl" in the IAM Roles Anywhere API reference). The handler sends the template's
+ * text, so the PEM's bytes count.
+ */
 const MAX_CRL_BYTES = 300000;
 
 /**
@@ -82,13 +86,14 @@ class CrlSource extends CrlData {
       }
       der = Buffer.from(b64, 'base64');
     }
-    const parsed = parseCrl(der);
-    if (typeof parsed === 'string') {
-      return fail(site, 'crl', `the data is not an X.509 certificate revocation list (${parsed})`, 'pass the CRL your CA published, PEM or DER');
-    }
+    // The size first: a CRL over the limit is refused whatever it holds.
     const pem = toPem('X509 CRL', der);
     if (pem.length > MAX_CRL_BYTES) {
       fail(site, 'crl', `the CRL is ${pem.length} bytes as PEM, over IAM Roles Anywhere's limit of ${MAX_CRL_BYTES}`, 'publish a smaller CRL (e.g. a delta or a partitioned CRL)');
+    }
+    const parsed = parseCrl(der);
+    if (typeof parsed === 'string') {
+      return fail(site, 'crl', `the data is not an X.509 certificate revocation list (${parsed})`, 'pass the CRL your CA published, PEM or DER');
     }
     return { pem, parsed };
   }

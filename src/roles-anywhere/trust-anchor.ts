@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Annotations, Arn, ArnFormat, Duration, IResource, Resource, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, IResource, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as rolesanywhere from 'aws-cdk-lib/aws-rolesanywhere';
 import { Construct } from 'constructs';
@@ -42,7 +42,7 @@ export abstract class TrustAnchorSource {
    * @see https://docs.aws.amazon.com/rolesanywhere/latest/userguide/getting-started.html
    */
   public static fromAcmPca(certificateAuthority: acmpca.ICertificateAuthority): TrustAnchorSource {
-    return new PcaSource(certificateAuthority.certificateAuthorityArn);
+    return new PcaSource(certificateAuthority.certificateAuthorityArn, false, certificateAuthority.env);
   }
 
   /** An AWS Private CA by ARN (`arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>`). */
@@ -78,7 +78,11 @@ export abstract class TrustAnchorSource {
 class PcaSource extends TrustAnchorSource {
   public readonly sourceType = 'AWS_ACM_PCA';
 
-  constructor(private readonly arn: string, private readonly check: boolean = false) {
+  constructor(
+    private readonly arn: string,
+    private readonly check: boolean = false,
+    private readonly env?: { account: string; region: string },
+  ) {
     super();
   }
 
@@ -91,7 +95,10 @@ class PcaSource extends TrustAnchorSource {
         example: 'arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555',
       });
     }
-    return { source: { sourceType: this.sourceType, sourceData: { acmPcaArn: this.arn } } };
+    return {
+      source: { sourceType: this.sourceType, sourceData: { acmPcaArn: this.arn } },
+      pca: { arn: this.arn, ...pcaPlacement(this.arn, this.env) },
+    };
   }
 }
 
@@ -113,6 +120,11 @@ class BundleSource extends TrustAnchorSource {
     }
     if (Token.isUnresolved(pem)) {
       return { source: { sourceType: this.sourceType, sourceData: { x509CertificateData: pem } } };
+    }
+    if (pem.length > MAX_CERTIFICATE_BUNDLE_LENGTH) {
+      fail(site, 'source', `the certificate bundle is ${pem.length} characters, above the ${MAX_CERTIFICATE_BUNDLE_LENGTH} IAM Roles Anywhere accepts `
+        + '(x509CertificateData of CreateTrustAnchor)',
+      'give only the CA certificate that issues the workloads\' certificates (one trust anchor per CA), without comments or other text around the PEM blocks');
     }
     const certificates = parseCertificateBundle(site, 'source', pem, new Date());
     return { source: { sourceType: this.sourceType, sourceData: { x509CertificateData: pem } }, certificates };
@@ -161,6 +173,43 @@ export interface TrustAnchorProps {
 
 const DEFAULT_NOTICE = Duration.days(45);
 
+/**
+ * The longest certificate bundle IAM Roles Anywhere accepts: `x509CertificateData`, 1-8,000
+ * characters ("SourceData" in the IAM Roles Anywhere API reference).
+ */
+const MAX_CERTIFICATE_BUNDLE_LENGTH = 8000;
+
+/** The account and region of a Private CA: from its ARN when concrete, else from its construct's environment. */
+function pcaPlacement(arn: string, env?: { account: string; region: string }): { account?: string; region?: string } {
+  if (!Token.isUnresolved(arn)) {
+    const fields = arn.split(':');
+    return { region: fields[3] || undefined, account: fields[4] || undefined };
+  }
+  const concrete = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
+  return { account: concrete(env?.account), region: concrete(env?.region) };
+}
+
+/**
+ * IAM Roles Anywhere uses an AWS Private CA of the trust anchor's own account ("You will
+ * have to use either a AWS Private CA resource in your account", Getting started) and of
+ * its region (not stated in so many words: both services are regional, the anchor names
+ * the CA by its regional ARN, CreateTrustAnchor treats Private CA as unavailable where it
+ * is not in the anchor's region, and no cross-region form is documented). Checked where
+ * synthesis knows both sides.
+ */
+function checkPcaPlacement(site: ErrorSite, scope: Construct, pca: { arn: string; account?: string; region?: string }): void {
+  const stack = Stack.of(scope);
+  const where = (account: string | undefined, region: string | undefined) => `account ${account ?? '(deploy time)'}, region ${region ?? '(deploy time)'}`;
+  const differs = (a: string | undefined, b: string) => a !== undefined && !Token.isUnresolved(b) && a !== b;
+  if (differs(pca.account, stack.account) || differs(pca.region, stack.region)) {
+    const name = Token.isUnresolved(pca.arn) ? 'the AWS Private CA' : `the AWS Private CA ${quote(pca.arn)}`;
+    fail(site, 'source', `${name} is in ${where(pca.account, pca.region)}, but the trust anchor is in ${where(stack.account, stack.region)}; `
+      + 'IAM Roles Anywhere only uses a Private CA of the trust anchor\'s own account and region',
+    'create the trust anchor in a stack of the CA\'s account and region, or trust the CA\'s certificate instead with '
+      + 'TrustAnchorSource.fromCertificateBundle (aws acm-pca get-certificate-authority-certificate --certificate-authority-arn <arn>)');
+  }
+}
+
 function noticeDays(site: ErrorSite, prop: string, notice: Duration | undefined): number {
   const value = notice ?? DEFAULT_NOTICE;
   if (Token.isUnresolved(value.toSeconds())) return value.toDays();
@@ -187,8 +236,9 @@ class ImportedTrustAnchor extends Resource implements ITrustAnchor {
  * An IAM Roles Anywhere trust anchor (`AWS::RolesAnywhere::TrustAnchor`): the CA whose
  * X.509 certificates workloads outside AWS present to get temporary credentials.
  *
- * A certificate bundle is checked at synthesis (CA certificates only, not expired, no
- * private key); a CA certificate that expires within the CA notice period leaves a warning. Both expiry notifications are on (45 days before, unless changed). The
+ * A certificate bundle is checked at synthesis (at most 8,000 characters, CA certificates
+ * only, not expired, no private key), and an AWS Private CA must be of the anchor's
+ * account and region where synthesis knows both; a CA certificate that expires within the CA notice period leaves a warning. Both expiry notifications are on (45 days before, unless changed). The
  * logical id depends only on the construct path, so renaming, disabling or changing the
  * notifications updates the anchor in place and its ARN stays the same.
  *
@@ -233,6 +283,7 @@ export class TrustAnchor extends Resource implements ITrustAnchor {
     const caDays = noticeDays(site, 'caCertificateExpiryNotice', props.caCertificateExpiryNotice);
     const endEntityDays = noticeDays(site, 'endEntityCertificateExpiryNotice', props.endEntityCertificateExpiryNotice);
     const bound = props.source._bind(site);
+    if (bound.pca) checkPcaPlacement(site, scope, bound.pca);
     super(scope, id);
 
     this.sourceType = props.source.sourceType;

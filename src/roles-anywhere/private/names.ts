@@ -24,6 +24,8 @@ export interface BoundSource {
   readonly source: rolesanywhere.CfnTrustAnchor.SourceProperty;
   /** The CA certificates, when the bundle is known at synthesis. */
   readonly certificates?: BundleCertificate[];
+  /** For an AWS Private CA: its ARN, and its account and region where synthesis knows them. */
+  readonly pca?: { readonly arn: string; readonly account?: string; readonly region?: string };
 }
 
 /** The IAM Roles Anywhere service principal. */
