@@ -1,10 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
+import { addChains } from './chains';
 import { describeTemplate } from './describe';
 import { linkTargets } from './link';
 import {
-  AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapRole,
+  AccessMapAssignment, AccessMapChange, AccessMapChangeType, AccessMapClusterAccess, AccessMapPermissionSet, AccessMapRole,
 } from './model';
-import { assumeText, diffMarkdown, mapMarkdown, mapMermaid } from './render';
+import { assumeText, chainText, clusterAccessText, diffMarkdown, mapMarkdown, mapMermaid, sessionText } from './render';
 import { LoadedTemplate, templatesOfAssembly, templatesOfStack } from './templates';
 
 /** Options for reading an access map. */
@@ -57,6 +58,7 @@ export class AccessMap {
       maps.flatMap(m => m.permissionSets),
       maps.flatMap(m => m.assignments),
       maps.flatMap(m => m.warnings),
+      maps.flatMap(m => m.clusterAccess),
     );
   }
 
@@ -80,12 +82,13 @@ export class AccessMap {
 
   private static fromTemplates(templates: LoadedTemplate[], options: AccessMapOptions, warnings: string[]): AccessMap {
     const prefix = options.prefix ? `${options.prefix}/` : '';
-    const parts = linkTargets(templates, templates.map(t => describeTemplate({ ...t, stack: `${prefix}${t.stack}` })));
+    const parts = addChains(templates, linkTargets(templates, templates.map(t => describeTemplate({ ...t, stack: `${prefix}${t.stack}` }))));
     return new AccessMap(
       parts.flatMap(p => p.roles),
       parts.flatMap(p => p.permissionSets),
       parts.flatMap(p => p.assignments),
       warnings.map(w => `${prefix}${w}`),
+      parts.flatMap(p => p.clusterAccess),
     );
   }
 
@@ -101,11 +104,18 @@ export class AccessMap {
   /** What could not be read, e.g. a nested stack whose template the assembly does not hold. */
   public readonly warnings: string[];
 
-  private constructor(roles: AccessMapRole[], permissionSets: AccessMapPermissionSet[], assignments: AccessMapAssignment[], warnings: string[]) {
+  /** Every EKS access entry: who can administer or use which cluster. */
+  public readonly clusterAccess: AccessMapClusterAccess[];
+
+  private constructor(
+    roles: AccessMapRole[], permissionSets: AccessMapPermissionSet[], assignments: AccessMapAssignment[], warnings: string[],
+    clusterAccess: AccessMapClusterAccess[],
+  ) {
     this.roles = roles;
     this.permissionSets = permissionSets;
     this.assignments = assignments;
     this.warnings = warnings;
+    this.clusterAccess = clusterAccess;
   }
 
   /** The map as Markdown: tables per stack, the Identity Center matrix and a Mermaid diagram. */
@@ -125,6 +135,7 @@ export class AccessMap {
       roles: this.roles,
       permissionSets: this.permissionSets,
       assignments: this.assignments,
+      clusterAccess: this.clusterAccess,
       warnings: this.warnings,
     }, undefined, 2) + '\n';
   }
@@ -148,11 +159,13 @@ export class AccessMap {
       if (role.permissions.permissionsBoundary) add(`permissions boundary: ${role.permissions.permissionsBoundary}`);
       for (const t of role.permissions.mayAssume ?? []) add(`may assume: ${assumeText(t)}`);
       for (const d of role.denies) add(`trust: ${d}`);
+      // A new chain into a role is added access, broad when its first way in is.
+      for (const c of role.chains ?? []) add(`way in through a chain: ${chainText(c)}`, c.risk ?? c.broad);
     }
     for (const set of this.permissionSets) {
       const subject = `permission set ${set.name} (${set.stack})`;
       const add = (text: string) => facts.set(`ps\u0000${set.stack}\u0000${set.name}\u0000${text}`, { subject, text });
-      add(`session: ${set.sessionDuration}`);
+      add(`session: up to ${sessionText(set.sessionDuration)}`);
       for (const p of set.permissions.managedPolicies) add(`managed policy: ${p}`);
       for (const a of set.permissions.allowedActions) add(`allowed action: ${a}`);
       for (const f of set.permissions.flags) add(`permissions: ${f}`);
@@ -162,6 +175,10 @@ export class AccessMap {
     for (const a of this.assignments) {
       const text = `assignment: ${a.principal} → ${a.permissionSet} in account ${a.account}`;
       facts.set(`as\u0000${text}`, { subject: 'IAM Identity Center', text });
+    }
+    for (const e of this.clusterAccess) {
+      const text = `access entry: ${clusterAccessText(e)}`;
+      facts.set(`eks\u0000${e.stack}\u0000${e.cluster}\u0000${text}`, { subject: `EKS cluster ${e.cluster} (${e.stack})`, text });
     }
     return facts;
   }

@@ -3,12 +3,18 @@ import { writeFileSync } from 'fs';
 import { basename, resolve } from 'path';
 import { parseArgs } from 'util';
 import { AccessMap } from './access-map';
+import { AWS_CONFIG_USAGE, awsConfigCommand } from './aws-config';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command';
+import { KEYS_USAGE, keysCommand } from '../access-keys/keys-command';
 
 const USAGE = `Usage:
   cdk-access-patterns map [ASSEMBLY ...] [--format markdown|json] [--out FILE]
       Who can assume which role, from one or more cloud assemblies (default: cdk.out).
   cdk-access-patterns map --diff OLD NEW [--format markdown|json] [--out FILE]
-      The access NEW grants that OLD does not, and the reverse (two assembly directories).`;
+      The access NEW grants that OLD does not, and the reverse (two assembly directories).
+${EXPLAIN_USAGE}
+${KEYS_USAGE}
+${AWS_CONFIG_USAGE}`;
 
 /** Runs the command line; returns the exit code. Output goes to `write` unless `--out` is given. */
 export function main(argv: string[], write: (text: string) => void = t => process.stdout.write(t)): number {
@@ -17,6 +23,9 @@ export function main(argv: string[], write: (text: string) => void = t => proces
     write(`${USAGE}\n`);
     return command === undefined ? 1 : 0;
   }
+  if (command === 'explain') return explainCommand(rest, write);
+  if (command === 'keys') return keysCommand(rest, write);
+  if (command === 'aws-config') return awsConfigCommand(rest, write);
   if (command !== 'map') throw new UsageError(`unknown command '${command}'`);
   const { values, positionals } = parseArgs({
     args: rest,

@@ -1,5 +1,5 @@
 import { Evaluator, isUnresolved } from './evaluate';
-import { AccessMapAssignment, AccessMapPermissionSet, AccessMapRole, AccessMapWayIn } from './model';
+import { AccessMapAssignment, AccessMapClusterAccess, AccessMapPermissionSet, AccessMapRole, AccessMapWayIn } from './model';
 import { describeAssignment, describePermissionSet, rolePermissions } from './permissions';
 import { readWayIn } from './readers';
 import { broadOf, describeCondition, duration, principalList } from './readers/words';
@@ -14,6 +14,8 @@ export interface TemplateAccess {
   readonly roles: AccessMapRole[];
   readonly permissionSets: AccessMapPermissionSet[];
   readonly assignments: AccessMapAssignment[];
+  /** EKS access entries. */
+  readonly clusterAccess: AccessMapClusterAccess[];
   /**
    * The ARN of each role (same order as `roles`) as this template reads it (`local`) and as
    * another template of the same top-level stack reads it (`qualified`, see `EvaluatorOptions`).
@@ -30,6 +32,7 @@ export function describeTemplate(loaded: LoadedTemplate): TemplateAccess {
   const roleArns: TemplateAccess['roleArns'] = [];
   const permissionSets: AccessMapPermissionSet[] = [];
   const assignments: AccessMapAssignment[] = [];
+  const clusterAccess: AccessMapClusterAccess[] = [];
   for (const [id, r] of Object.entries<any>(resources)) {
     if (r?.Type === 'AWS::IAM::Role') {
       roles.push(describeRole(ev, id, r));
@@ -39,9 +42,11 @@ export function describeTemplate(loaded: LoadedTemplate): TemplateAccess {
       permissionSets.push(describePermissionSet(ev, r));
     } else if (r?.Type === 'AWS::SSO::Assignment') {
       assignments.push(describeAssignment(ev, r));
+    } else if (r?.Type === 'AWS::EKS::AccessEntry') {
+      clusterAccess.push(describeAccessEntry(ev, r));
     }
   }
-  return { roles, permissionSets, assignments, roleArns };
+  return { roles, permissionSets, assignments, clusterAccess, roleArns };
 }
 
 /**
@@ -104,6 +109,43 @@ function describeRole(ev: Evaluator, id: string, r: any): AccessMapRole {
 /** Reads the statement's ways in, in words: each with the reader of its kind (`readers/`). */
 function waysInOf(ev: Evaluator, roleId: string, s: Statement, scope: StatementScope): AccessMapWayIn[] {
   return scope.ways.flatMap(w => readWayIn({ ev, roleId, s, scope, w, broad: broadOf(w.reasons, scope) }));
+}
+
+/** Access policies that administer a cluster when scoped to it. */
+const CLUSTER_ADMIN_POLICIES = /^(AmazonEKSClusterAdminPolicy|AmazonEKSAdminPolicy)$/;
+
+/** An EKS access entry: the cluster, the principal, its access policies and Kubernetes groups. */
+function describeAccessEntry(ev: Evaluator, r: any): AccessMapClusterAccess {
+  const p = r.Properties ?? {};
+  const principalArn = ev.str(p.PrincipalArn);
+  const policies: any[] = Array.isArray(p.AccessPolicies) ? p.AccessPolicies : [];
+  let admin: string | undefined;
+  const accessPolicies = policies.map(x => {
+    const name = ev.str(x?.PolicyArn).replace(/^arn:[^:]+:eks::aws:cluster-access-policy\//, '');
+    const type = ev.str(x?.AccessScope?.Type);
+    const scope = type === 'namespace' ? `namespaces ${ev.strings(x?.AccessScope?.Namespaces).join(', ')}` : type;
+    if (type === 'cluster' && CLUSTER_ADMIN_POLICIES.test(name)) admin = admin ?? `${name} on the whole cluster`;
+    return `${name} (${scope})`;
+  });
+  const username = p.Username !== undefined ? ev.str(p.Username) : undefined;
+  return {
+    stack: ev.loaded.stack,
+    cluster: ev.str(p.ClusterName),
+    principalArn,
+    who: principalWords(principalArn),
+    accessPolicies,
+    kubernetesGroups: ev.strings(p.KubernetesGroups),
+    ...(username !== undefined ? { username } : {}),
+    ...(admin ? { admin } : {}),
+  };
+}
+
+/** An access entry's principal in words: an Identity Center permission set's role, a role, or the ARN. */
+function principalWords(arn: string): string {
+  const sso = /^arn:[^:]+:iam::([^:]+):role\/aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(arn);
+  if (sso) return `the role of permission set ${sso[2]} in account ${sso[1]}`;
+  const role = /^arn:[^:]+:iam::([^:]+):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return role ? `role ${role[2]} in account ${role[1]}` : arn;
 }
 
 function describeDeny(s: Statement): string {

@@ -4,7 +4,7 @@ import { AccessMapAssumeTarget, AccessMapPermissions, AccessMapRole } from './mo
 import { LoadedTemplate } from './templates';
 
 /**
- * The roles that each role and permission set may assume, resolved to the roles of the map
+ * The roles that each role and permission set may assume, and that EKS access entries name, resolved to the roles of the map
  * where the ARN names one: read from the same template, from another template of the same
  * top-level stack (through nested stack parameters and outputs), or, for an ARN with no
  * value only known at deploy time, from any stack of the map (a name CDK generated for a
@@ -35,6 +35,10 @@ export function linkTargets(templates: LoadedTemplate[], parts: TemplateAccess[]
     ...part,
     roles: part.roles.map(role => ({ ...role, permissions: link(i, role.permissions) })),
     permissionSets: part.permissionSets.map(set => ({ ...set, permissions: link(i, set.permissions) })),
+    clusterAccess: part.clusterAccess.map(entry => {
+      const r = resolve(i, { resource: entry.principalArn, who: entry.who, conditions: [] });
+      return r.path !== undefined ? { ...entry, who: r.who, roleStack: r.stack, rolePath: r.path } : entry;
+    }),
   }));
 }
 

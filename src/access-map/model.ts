@@ -22,6 +22,13 @@ export interface AccessMapWayIn {
   readonly broad?: string;
   /** Whether `who` or a condition contains a value only known at deploy time. */
   readonly unresolved: boolean;
+  /**
+   * The role of this map (`Stack/construct/path`) that this way in names, where that role's
+   * policies also allow it to assume this role: the way in is a hop of a chain (see `chains`).
+   *
+   * @default - the way in is not a hop from a role of this map
+   */
+  readonly hopFrom?: string;
 }
 
 /**
@@ -82,6 +89,37 @@ export interface AccessMapPermissions {
   readonly mayAssume?: AccessMapAssumeTarget[];
 }
 
+/**
+ * A way into a role through a chain: a way into another role (or an IAM Identity Center
+ * permission set) whose policies allow it to assume this role, and whose session this
+ * role's trust lets in.
+ */
+export interface AccessMapChain {
+  /** The first way in of the chain, in plain words (as `AccessMapWayIn.who`), or an Identity Center principal. */
+  readonly who: string;
+  /**
+   * The roles the chain passes through before this one, first to last: `Stack/construct/path`,
+   * or `permission set Admin in account 111111111111` for the role Identity Center creates.
+   */
+  readonly via: string[];
+  /**
+   * Why the first way in is broad.
+   *
+   * @default - not broad
+   */
+  readonly broad?: string;
+  /**
+   * Why the chain is risky: a broad way in that reaches administrator-level permissions.
+   *
+   * @default - not flagged
+   */
+  readonly risk?: string;
+  /** The longest session through the chain: `1 hour` (STS limits role chaining to one hour). */
+  readonly sessionLimit: string;
+  /** Whether a hop or the first way in depends on a value only known at deploy time. */
+  readonly unresolved: boolean;
+}
+
 /** An IAM role and every way into it. */
 export interface AccessMapRole {
   /** The stack's display name; a nested stack reads `Parent/Nested`. */
@@ -106,6 +144,12 @@ export interface AccessMapRole {
   readonly denies: string[];
   /** What the role may do. */
   readonly permissions: AccessMapPermissions;
+  /**
+   * Every way in through a chain of roles of the map (at most four roles before this one).
+   *
+   * @default - none
+   */
+  readonly chains?: AccessMapChain[];
   /**
    * Whether aws-cdk-lib created the role for its own custom resource providers (the
    * `Provider` framework's functions, the `AwsCustomResource` handler, `CustomResourceProvider`
@@ -140,6 +184,47 @@ export interface AccessMapAssignment {
   readonly permissionSet: string;
   /** The account id. */
   readonly account: string;
+}
+
+/** An EKS access entry (`AWS::EKS::AccessEntry`): who can administer or use which cluster. */
+export interface AccessMapClusterAccess {
+  /** The stack's display name. */
+  readonly stack: string;
+  /** The cluster's name, or a `⟨...⟩` marker. */
+  readonly cluster: string;
+  /** The principal ARN as read. */
+  readonly principalArn: string;
+  /** The principal in words: `role Access/Deploy of stack Prod` for a role of this map. */
+  readonly who: string;
+  /**
+   * The stack of the role of this map that the entry names.
+   *
+   * @default - the entry names no role of this map
+   */
+  readonly roleStack?: string;
+  /**
+   * The construct path of the role of this map that the entry names.
+   *
+   * @default - the entry names no role of this map
+   */
+  readonly rolePath?: string;
+  /** The access policies with their scope: `AmazonEKSClusterAdminPolicy (cluster)`, `AmazonEKSViewPolicy (namespaces shop)`. */
+  readonly accessPolicies: string[];
+  /** The Kubernetes groups of the entry. */
+  readonly kubernetesGroups: string[];
+  /**
+   * The Kubernetes username of the entry.
+   *
+   * @default - the one EKS derives from the principal
+   */
+  readonly username?: string;
+  /**
+   * Why the entry administers the cluster: a cluster-wide admin access policy or the
+   * `system:masters` group.
+   *
+   * @default - not an administrator
+   */
+  readonly admin?: string;
 }
 
 /** Whether a change of access adds or removes. */

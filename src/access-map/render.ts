@@ -1,6 +1,9 @@
+import { adminLevel } from './chains';
 import {
-  AccessMapAssignment, AccessMapAssumeTarget, AccessMapChange, AccessMapChangeType, AccessMapPermissionSet, AccessMapPermissions, AccessMapRole,
+  AccessMapAssignment, AccessMapAssumeTarget, AccessMapChain, AccessMapChange, AccessMapChangeType, AccessMapClusterAccess,
+  AccessMapPermissionSet, AccessMapPermissions, AccessMapRole,
 } from './model';
+import { duration } from './readers/words';
 
 /** What the renderers read of a map. */
 interface MapView {
@@ -8,6 +11,7 @@ interface MapView {
   readonly roles: AccessMapRole[];
   readonly permissionSets: AccessMapPermissionSet[];
   readonly assignments: AccessMapAssignment[];
+  readonly clusterAccess: AccessMapClusterAccess[];
 }
 
 /** Mermaid's default `maxEdges` is 500; beyond this many edges the diagram is cut and says so. */
@@ -43,23 +47,58 @@ export function assumeText(t: AccessMapAssumeTarget): string {
 }
 
 /**
- * The Role column: the name and the construct path, or the path alone when the name is the
- * one CloudFormation generates (the marker would repeat the path); CDK's own provider roles
+ * A session length in one unit style, whatever it was written as: `3600` (seconds) and
+ * `PT1H` (ISO 8601, as permission sets write it) both read `1 hour`; a marker stays.
+ */
+export function sessionText(value: string | number): string {
+  if (typeof value === 'number' || /^\d+$/.test(value)) return duration(value);
+  const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(value);
+  if (!iso || value === 'PT') return value;
+  return duration(Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0));
+}
+
+/**
+ * The Role column: the construct path first, then the role name unless it is the one
+ * CloudFormation generates (the marker would repeat the path); CDK's own provider roles
  * say so.
  */
 function roleText(role: AccessMapRole): string {
   const generated = role.roleName === `⟨generated name of role ${role.path}⟩`;
-  return [...generated ? [] : [role.roleName], role.path, ...role.cdkFramework ? ['(CDK framework role)'] : []].join('\n');
+  return [role.path, ...generated ? [] : [`name: ${role.roleName}`], ...role.cdkFramework ? ['(CDK framework role)'] : []].join('\n');
+}
+
+/** A chain in words: `GitHub Actions: acme/web, branch main → Tooling/Deploy`. */
+export function chainText(c: AccessMapChain): string {
+  return [c.who, ...c.via].join(' → ');
 }
 
 function waysText(role: AccessMapRole): string {
   if (role.waysIn.length === 0) return 'nobody (no Allow statement)';
   const lines = role.waysIn.map(w => {
     const conditions = w.conditions.length > 0 ? ` (${w.conditions.join('; ')})` : '';
-    return `${w.broad ? `${BROAD} ` : ''}${w.who}${conditions}${w.broad ? ` — broad: ${w.broad}` : ''}`;
+    const hop = w.hopFrom !== undefined ? ` — a hop from ${w.hopFrom}` : '';
+    return `${w.broad ? `${BROAD} ` : ''}${w.who}${conditions}${hop}${w.broad ? ` — broad: ${w.broad}` : ''}`;
   });
   lines.push(...role.denies.map(d => `but ${d}`));
+  for (const c of role.chains ?? []) {
+    const flag = c.risk ? ` — risk: ${c.risk}` : c.broad ? ` — broad: ${c.broad}` : '';
+    lines.push(`${c.risk || c.broad ? `${BROAD} ` : ''}through a chain: ${chainText(c)} (sessions of ${c.sessionLimit}: role chaining)${flag}`);
+  }
   return lines.join('\n');
+}
+
+/** The longest session of a role, and the shorter one of its chains when it has them. */
+function roleSessionText(role: AccessMapRole): string {
+  const own = role.maxSessionDuration !== undefined ? sessionText(role.maxSessionDuration) : role.sessionLimit;
+  const chained = (role.chains ?? []).length > 0 && (role.maxSessionDuration ?? 0) > 3600;
+  return chained ? `${own}\n1 hour through a chain` : own;
+}
+
+/** An access entry in words: who, the access policies and groups, and whether it administers the cluster. */
+export function clusterAccessText(e: AccessMapClusterAccess): string {
+  const groups = e.kubernetesGroups.length > 0 ? `; Kubernetes groups ${e.kubernetesGroups.join(', ')}` : '';
+  const user = e.username !== undefined ? `; username ${e.username}` : '';
+  return `${e.who} → ${e.accessPolicies.join(', ') || 'no access policy'}${groups}${user}${e.admin ? ' (administers the cluster)' : ''}`;
 }
 
 /** The whole map as Markdown. */
@@ -67,9 +106,17 @@ export function mapMarkdown(map: MapView): string {
   const out: string[] = ['# Access map', ''];
   const ways = map.roles.flatMap(r => r.waysIn);
   const broad = ways.filter(w => w.broad).length;
-  out.push(`${map.roles.length} role(s) with ${ways.length} way(s) in, ${broad} of them broad (${BROAD}); `
-    + `${map.permissionSets.length} permission set(s) and ${map.assignments.length} Identity Center assignment(s). `
+  const chains = map.roles.flatMap(r => r.chains ?? []);
+  const holders = [...map.roles.map(r => r.permissions), ...map.permissionSets.map(p => p.permissions)];
+  const risky = holders.filter(p => p.flags.length > 0);
+  out.push(`${map.roles.length} role(s) with ${ways.length} way(s) in; ${map.permissionSets.length} permission set(s) and `
+    + `${map.assignments.length} Identity Center assignment(s); ${map.clusterAccess.length} EKS access entr${map.clusterAccess.length === 1 ? 'y' : 'ies'}. `
     + 'Values in ⟨…⟩ are only known at deploy time.', '');
+  out.push(`- Broad ways in (${BROAD} in "Who can assume it"): ${broad}`);
+  out.push(`- Risky permissions (${BROAD} in "Permissions"): ${risky.flatMap(p => p.flags).length} flag(s) on ${risky.length} role(s) and permission set(s), `
+    + `${holders.filter(p => adminLevel(p)).length} of them administrator-level`);
+  out.push(`- Ways in through a chain of roles: ${chains.length}, ${chains.filter(c => c.broad).length} of them from a broad way in, `
+    + `${chains.filter(c => c.risk).length} reaching administrator-level permissions from a broad way in`, '');
   for (const w of map.warnings) out.push(`${BROAD} Not read: ${escape(w)}`, '');
 
   const stacks = [...new Set(map.roles.map(r => r.stack))];
@@ -77,7 +124,7 @@ export function mapMarkdown(map: MapView): string {
   for (const stack of stacks) {
     out.push(`### ${escape(stack)}`, '', '| Role | Who can assume it | Longest session | Permissions |', '| --- | --- | --- | --- |');
     for (const role of map.roles.filter(r => r.stack === stack)) {
-      out.push(`| ${cell(roleText(role))} | ${cell(waysText(role))} | ${cell(role.sessionLimit)} | ${cell(permissionsText(role.permissions))} |`);
+      out.push(`| ${cell(roleText(role))} | ${cell(waysText(role))} | ${cell(roleSessionText(role))} | ${cell(permissionsText(role.permissions))} |`);
     }
     out.push('');
   }
@@ -85,8 +132,13 @@ export function mapMarkdown(map: MapView): string {
   if (map.permissionSets.length > 0 || map.assignments.length > 0) {
     out.push('## IAM Identity Center', '');
     if (map.permissionSets.length > 0) {
-      out.push('| Permission set | Session | Permissions |', '| --- | --- | --- |');
-      for (const set of map.permissionSets) out.push(`| ${cell(set.name)} | ${set.sessionDuration} | ${cell(permissionsText(set.permissions))} |`);
+      out.push('| Permission set | Role in each assigned account | Longest session | Permissions |', '| --- | --- | --- | --- |');
+      for (const set of map.permissionSets) {
+        const accounts = [...new Set(map.assignments.filter(a => a.permissionSet === set.name).map(a => a.account))].sort();
+        const where = accounts.length > 6 ? `${accounts.length} accounts (see the assignments)` : accounts.join(', ');
+        const roles = accounts.length > 0 ? `AWSReservedSSO_${set.name}_… in ${where}` : 'none (not assigned)';
+        out.push(`| ${cell(set.name)} | ${cell(roles)} | ${cell(sessionText(set.sessionDuration))} | ${cell(permissionsText(set.permissions))} |`);
+      }
       out.push('');
     }
     if (map.assignments.length > 0) {
@@ -94,6 +146,18 @@ export function mapMarkdown(map: MapView): string {
       for (const row of assignmentMatrix(map.assignments)) out.push(`| ${cell(row.principal)} | ${cell(row.permissionSet)} | ${row.accounts.join(', ')} |`);
       out.push('');
     }
+  }
+
+  if (map.clusterAccess.length > 0) {
+    out.push('## EKS access entries', '', '| Cluster | Who | Access |', '| --- | --- | --- |');
+    for (const e of map.clusterAccess) {
+      const role = e.rolePath !== undefined ? map.roles.find(r => r.stack === e.roleStack && r.path === e.rolePath) : undefined;
+      const broadIn = role ? [...role.waysIn, ...role.chains ?? []].find(w => w.broad) : undefined;
+      const risk = e.admin && broadIn ? `\n${BROAD} a broad way in (${broadIn.who}) administers the cluster` : '';
+      const access = [...e.accessPolicies, ...e.kubernetesGroups.map(g => `Kubernetes group ${g}`), ...e.username !== undefined ? [`username ${e.username}`] : []];
+      out.push(`| ${cell(`${e.cluster} (${e.stack})`)} | ${cell(e.who)} | ${cell(`${access.join('\n') || 'no access policy'}${e.admin ? `\nadministers the cluster: ${e.admin}` : ''}${risk}`)} |`);
+    }
+    out.push('');
   }
 
   out.push('## Diagram', '', '```mermaid', mapMermaid(map), '```', '');
@@ -127,9 +191,10 @@ function label(text: string): string {
 
 /**
  * The map as a Mermaid flowchart: who (left) → role (right), grouped by stack, broad ways
- * in drawn in red; role -.-> role (dotted) where a role's policies allow it to assume
- * another (the next hop of a chain); Identity Center principals → permission sets,
- * labelled with the number of accounts.
+ * in drawn in red; role -.-> role (dotted) where a role's (or a permission set's) policies
+ * allow it to assume another (the next hop of a chain); Identity Center principals →
+ * permission sets, labelled with the number of accounts; roles → the EKS clusters their
+ * access entries open.
  */
 export function mapMermaid(map: MapView): string {
   const lines = ['flowchart LR'];
@@ -151,6 +216,8 @@ export function mapMermaid(map: MapView): string {
       if (role.stack !== stack) return;
       lines.push(`    r${ri}[${label(role.roleName.startsWith('⟨') ? role.path : role.roleName)}]`);
       for (const w of role.waysIn) {
+        // A hop from a role of the map is drawn as the dotted edge from that role.
+        if (w.hopFrom !== undefined) continue;
         const id = whoNode(w.who);
         if (w.broad) broadNodes.add(id);
         edges.push(`  ${id} ${w.broad ? '==>' : '-->'} r${ri}`);
@@ -171,11 +238,29 @@ export function mapMermaid(map: MapView): string {
     if (!sets.has(row.permissionSet)) sets.set(row.permissionSet, `ps${sets.size}`);
     edges.push(`  ${principals.get(row.principal)} -->|${label(`${row.accounts.length} account(s)`)}| ${sets.get(row.permissionSet)}`);
   }
+  // A permission set's role may assume roles too: the next hop of a chain from Identity Center.
+  for (const set of map.permissionSets) {
+    for (const t of set.permissions.mayAssume ?? []) {
+      const target = t.path === undefined ? -1 : map.roles.findIndex(r => r.stack === t.stack && r.path === t.path);
+      if (target < 0) continue;
+      if (!sets.has(set.name)) sets.set(set.name, `ps${sets.size}`);
+      edges.push(`  ${sets.get(set.name)} -.-> r${target}`);
+    }
+  }
+  // EKS access entries: the role (or principal) that may use the cluster.
+  const clusters = new Map<string, string>();
+  for (const e of map.clusterAccess) {
+    const key = `${e.cluster} (${e.stack})`;
+    if (!clusters.has(key)) clusters.set(key, `c${clusters.size}`);
+    const role = e.rolePath === undefined ? -1 : map.roles.findIndex(r => r.stack === e.roleStack && r.path === e.rolePath);
+    edges.push(`  ${role >= 0 ? `r${role}` : whoNode(e.who)} -->|${label(e.admin ? 'administers' : 'uses')}| ${clusters.get(key)}`);
+  }
   const shown = edges.slice(0, MAX_EDGES);
   const used = new Set(shown.flatMap(e => e.trim().split(/\s+/)));
   for (const [text, id] of whoIds) if (used.has(id)) lines.push(`  ${id}(${label(text)})`);
   for (const [text, id] of principals) if (used.has(id)) lines.push(`  ${id}(${label(text)})`);
   for (const [text, id] of sets) if (used.has(id)) lines.push(`  ${id}[${label(`permission set ${text}`)}]`);
+  for (const [text, id] of clusters) if (used.has(id)) lines.push(`  ${id}[(${label(`EKS cluster ${text}`)})]`);
   lines.push(...shown);
   if (edges.length > shown.length) {
     lines.push(`  more[${label(`${edges.length - shown.length} more edge(s) not drawn; see the tables`)}]`);

@@ -1,9 +1,11 @@
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { attachGrants } from './addon-policies/attach';
@@ -14,8 +16,13 @@ import { ebsCsiDriverEntry } from './addon-policies/ebs-csi-driver';
 import { efsCsiDriverEntry } from './addon-policies/efs-csi-driver';
 import { externalDnsEntry } from './addon-policies/external-dns';
 import { externalSecretsEntry } from './addon-policies/external-secrets';
+import { fsxCsiDriverEntry } from './addon-policies/fsx-csi-driver';
 import { CatalogEntry, toStatement } from './addon-policies/grant';
+import { karpenterEntry } from './addon-policies/karpenter';
 import { mountpointS3Entry } from './addon-policies/mountpoint-s3';
+import { privateCaIssuerEntry } from './addon-policies/private-ca-issuer';
+import { secretsStoreCsiProviderEntry } from './addon-policies/secrets-store-csi-provider';
+import { veleroEntry } from './addon-policies/velero';
 import { vpcCniEntry } from './addon-policies/vpc-cni';
 
 
@@ -110,6 +117,79 @@ export interface MountpointS3PolicyOptions {
    * @default false
    */
   readonly readOnly?: boolean;
+}
+
+/** Options for {@link AddonPolicy.karpenter}. */
+export interface KarpenterPolicyOptions {
+  /**
+   * The cluster whose nodes Karpenter manages: its nodes, launch templates and instance
+   * profiles carry `kubernetes.io/cluster/<name> = owned` and `eks:eks-cluster-name = <name>`,
+   * and only those can be launched, tagged or terminated.
+   */
+  readonly clusterName: string;
+
+  /**
+   * The role of the nodes Karpenter launches (the `role` of its EC2NodeClass): the only
+   * role it may pass to EC2.
+   */
+  readonly nodeRole: iam.IRole;
+
+  /**
+   * The interruption queue (`settings.interruptionQueue`) that EventBridge fills with
+   * Spot interruption, rebalance, health and instance state events.
+   *
+   * @default - no queue: Karpenter runs without interruption handling
+   * @see https://karpenter.sh/docs/concepts/disruption/#interruption
+   */
+  readonly interruptionQueue?: sqs.IQueue;
+}
+
+/** Options for {@link AddonPolicy.velero}. */
+export interface VeleroPolicyOptions {
+  /** The buckets of the BackupStorageLocations. */
+  readonly buckets: s3.IBucket[];
+}
+
+/** Options for {@link AddonPolicy.fsxCsiDriver}. */
+export interface FsxCsiDriverPolicyOptions {
+  /**
+   * S3 buckets that file systems link to as data repositories (`s3ImportPath`,
+   * `s3ExportPath` of the StorageClass): the driver lists them.
+   *
+   * @default - no data repository: no S3 permission
+   */
+  readonly dataRepositoryBuckets?: s3.IBucket[];
+}
+
+/** Options for {@link AddonPolicy.privateCaIssuer}. */
+export interface PrivateCaIssuerPolicyOptions {
+  /** The private certificate authorities that the issuer resources (`spec.arn`) name. */
+  readonly certificateAuthorities: acmpca.ICertificateAuthority[];
+}
+
+/** Options for {@link AddonPolicy.secretsStoreCsiProvider}. */
+export interface SecretsStoreCsiProviderPolicyOptions {
+  /**
+   * Secrets Manager secrets that the pods mount.
+   *
+   * @default - none (give `secrets`, `parameters` or both)
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * SSM Parameter Store parameters that the pods mount.
+   *
+   * @default - none (give `secrets`, `parameters` or both)
+   */
+  readonly parameters?: ssm.IParameter[];
+
+  /**
+   * Customer managed KMS keys that encrypt those secrets or SecureString parameters
+   * (`kms:Decrypt` only).
+   *
+   * @default - no KMS permissions (AWS managed keys)
+   */
+  readonly kmsKeys?: kms.IKey[];
 }
 
 /**
@@ -212,6 +292,59 @@ export abstract class AddonPolicy {
    */
   public static mountpointS3(options: MountpointS3PolicyOptions): AddonPolicy {
     return new CatalogPolicy(mountpointS3Entry(options));
+  }
+
+  /**
+   * Karpenter's controller (`karpenter` in `kube-system`), following the published policies
+   * of Karpenter v1.14.1: launches, tags and terminates only the nodes, launch templates and
+   * instance profiles tagged for the given cluster, passes only the given node role to EC2,
+   * and reads only the given interruption queue.
+   *
+   * @see https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml
+   */
+  public static karpenter(options: KarpenterPolicyOptions): AddonPolicy {
+    return new CatalogPolicy(karpenterEntry(options));
+  }
+
+  /**
+   * Velero with the AWS plugin (`velero` in `velero`), following the plugin's published
+   * policy (v1.13.2): backups in the given buckets, EBS snapshots in this account and region.
+   *
+   * @see https://github.com/vmware-tanzu/velero-plugin-for-aws/blob/v1.13.2/README.md
+   */
+  public static velero(options: VeleroPolicyOptions): AddonPolicy {
+    return new CatalogPolicy(veleroEntry(options));
+  }
+
+  /**
+   * The Amazon FSx for Lustre CSI driver (`fsx-csi-controller-sa` in `kube-system`),
+   * following the driver's published policy (v1.9.0): file systems of this account and region.
+   *
+   * @see https://github.com/kubernetes-sigs/aws-fsx-csi-driver/blob/v1.9.0/docs/install.md
+   */
+  public static fsxCsiDriver(options: FsxCsiDriverPolicyOptions = {}): AddonPolicy {
+    return new CatalogPolicy(fsxCsiDriverEntry(options));
+  }
+
+  /**
+   * The AWS Private CA issuer for cert-manager (`aws-privateca-issuer`), following the
+   * issuer's published policy (v1.9.0): certificates from the given CAs only.
+   *
+   * @see https://github.com/cert-manager/aws-privateca-issuer/blob/v1.9.0/README.md
+   */
+  public static privateCaIssuer(options: PrivateCaIssuerPolicyOptions): AddonPolicy {
+    return new CatalogPolicy(privateCaIssuerEntry(options));
+  }
+
+  /**
+   * The AWS provider of the Secrets Store CSI driver, following the provider's published
+   * policy (3.1.1). Attach it to the role of the pods that mount the secrets: the provider
+   * fetches them with the pod's own credentials.
+   *
+   * @see https://github.com/aws/secrets-store-csi-driver-provider-aws/blob/3.1.1/README.md
+   */
+  public static secretsStoreCsiProvider(options: SecretsStoreCsiProviderPolicyOptions): AddonPolicy {
+    return new CatalogPolicy(secretsStoreCsiProviderEntry(options));
   }
 
   /** The controller this policy is for, e.g. `aws-ebs-csi-driver`. */

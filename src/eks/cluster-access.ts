@@ -1,10 +1,11 @@
 import { Annotations, Resource, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_eks as eksRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { validateNamespace } from './private/kubernetes-validation';
-import { fail, siteOf } from '../core/errors';
+import { ErrorSite, fail, siteOf } from '../core/errors';
 import { quote, validateNoDuplicates, validateRoleArn } from '../core/validation';
 import { WARNING } from '../core/warnings';
 
@@ -41,11 +42,36 @@ export interface ClusterAccessProps {
   /**
    * The EKS access policies and their scope, e.g.
    * `eksv2.AccessPolicy.fromAccessPolicyName('AmazonEKSViewPolicy', { accessScopeType: eksv2.AccessScopeType.NAMESPACE, namespaces: ['orders'] })`.
-   * At least one.
+   * Give access policies, `kubernetesGroups` or both.
    *
+   * @default - none: the role gets only what Kubernetes RBAC binds to its `kubernetesGroups`
    * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
    */
-  readonly accessPolicies: eksv2.IAccessPolicy[];
+  readonly accessPolicies?: eksv2.IAccessPolicy[];
+
+  /**
+   * Kubernetes groups of the role's sessions: the `name` of `kind: Group` subjects in your
+   * own `RoleBinding` / `ClusterRoleBinding` objects (Kubernetes RBAC instead of, or in
+   * addition to, access policies). EKS does not check that a binding names them. Groups
+   * starting with `system:` are refused: Kubernetes reserves the prefix for its own
+   * groups, and `system:masters` is cluster administration that no binding can take back.
+   *
+   * @default - no Kubernetes group: access policies only
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/create-k8s-group-access-entry.html
+   */
+  readonly kubernetesGroups?: string[];
+
+  /**
+   * The Kubernetes username of the role's sessions, as Kubernetes audit logs and RBAC
+   * `kind: User` subjects see it. It can't start with `system:`, `eks:`, `aws:`, `amazon:`
+   * or `iam:`. Keep `{{SessionName}}` or `{{SessionNameRaw}}` in it so that each session
+   * stays its own user in the audit log (without one, a warning).
+   *
+   * @default - the name EKS generates: the role's session ARN
+   *   (`arn:aws:sts::<account>:assumed-role/<role>/{{SessionName}}`), which is recommended
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/set-custom-username.html
+   */
+  readonly username?: string;
 
   /**
    * Allow `AmazonEKSClusterAdminPolicy`, `AmazonEKSAdminPolicy` at cluster scope, or
@@ -97,14 +123,18 @@ export class ClusterAccess extends Resource {
         'give the role ARN (arn:aws:iam::<account>:role/<name>), not the assumed-role session');
     }
     validateRoleArn(site, 'role', roleArn);
-    if (!props.accessPolicies || props.accessPolicies.length === 0) {
-      fail(site, 'accessPolicies', 'no access policy is given, so the role could authenticate but do nothing',
-        'give at least one access policy, e.g. AmazonEKSViewPolicy at namespace scope');
+    const accessPolicies = props.accessPolicies ?? [];
+    const groups = props.kubernetesGroups ?? [];
+    if (accessPolicies.length === 0 && groups.length === 0) {
+      fail(site, 'accessPolicies', 'no access policy is given (nor any Kubernetes group), so the role could authenticate but do nothing',
+        'give at least one access policy (e.g. AmazonEKSViewPolicy at namespace scope) or the kubernetesGroups your RBAC bindings name');
     }
+    validateKubernetesGroups(site, groups);
+    const sessionInUsername = validateUsername(site, props.username);
     const names: string[] = [];
     let clusterAdmin = false;
     let readsSecrets = false;
-    for (const policy of props.accessPolicies) {
+    for (const policy of accessPolicies) {
       const name = /cluster-access-policy\/([A-Za-z0-9]+)$/.exec(policy.policy)?.[1] ?? policy.policy;
       const scopeType = policy.accessScope.type;
       const namespaces = policy.accessScope.namespaces ?? [];
@@ -144,8 +174,15 @@ export class ClusterAccess extends Resource {
       cluster,
       principal: roleArn,
       accessEntryType: eksv2.AccessEntryType.STANDARD,
-      accessPolicies: props.accessPolicies,
+      accessPolicies,
     });
+    if (groups.length > 0 || props.username !== undefined) {
+      const cfn = entry.node.defaultChild as eks.CfnAccessEntry;
+      if (groups.length > 0) cfn.kubernetesGroups = groups;
+      // Groups alone: no empty access policy list in the template.
+      if (accessPolicies.length === 0) cfn.addPropertyDeletionOverride('AccessPolicies');
+      if (props.username !== undefined) cfn.username = props.username;
+    }
     this.accessEntry = entry;
     this.accessEntryArn = entry.accessEntryArn;
 
@@ -154,9 +191,44 @@ export class ClusterAccess extends Resource {
       Annotations.of(this).addWarningV2(WARNING.clusterAdmin,
         `${props.role.node.path} gets full control of the cluster (allowClusterAdmin); prefer namespace-scoped access policies.`);
     }
+    if (!sessionInUsername) {
+      Annotations.of(this).addWarningV2(WARNING.accessEntryUsername,
+        `the username ${quote(props.username!)} has no {{SessionName}} or {{SessionNameRaw}}, so every session of ${props.role.node.path} is one and the same user in the Kubernetes audit log; add one, or leave username unset.`);
+    }
     if (readsSecrets) {
       Annotations.of(this).addWarningV2(WARNING.clusterAdminView,
         `${props.role.node.path} gets AmazonEKSAdminViewPolicy at cluster scope, which reads every Secret of every namespace; prefer AmazonEKSViewPolicy, or namespace scope.`);
     }
   }
+}
+
+/** Prefixes EKS refuses at the start of an access entry's username. */
+const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
+
+/** Kubernetes groups of an access entry: non-empty, not repeated, and none of Kubernetes' own `system:` groups. */
+function validateKubernetesGroups(site: ErrorSite, groups: string[]): void {
+  for (const group of groups) {
+    if (Token.isUnresolved(group)) continue;
+    if (group.trim() === '') fail(site, 'kubernetesGroups', 'a group name is empty', 'give the group names your RoleBindings and ClusterRoleBindings name');
+    if (group.startsWith('system:')) {
+      fail(site, 'kubernetesGroups', `${quote(group)} is a Kubernetes system group (the 'system:' prefix is reserved for Kubernetes${group === 'system:masters' ? ', and system:masters is cluster administration that no RBAC change can take back' : ''})`,
+        'bind a group of your own (e.g. \'platform-admins\') to the ClusterRole it needs, or use an access policy');
+    }
+  }
+  validateNoDuplicates(site, 'kubernetesGroups', groups);
+}
+
+/**
+ * An access entry's custom username: none of the prefixes EKS refuses. Returns false when a
+ * literal username has no session name placeholder (every session would be one user).
+ */
+function validateUsername(site: ErrorSite, username: string | undefined): boolean {
+  if (username === undefined || Token.isUnresolved(username)) return true;
+  const reserved = RESERVED_USERNAME_PREFIXES.find(p => username.startsWith(p));
+  if (username.trim() === '') fail(site, 'username', 'the username is empty', 'leave username unset to let EKS generate it');
+  if (reserved) {
+    fail(site, 'username', `${quote(username)} starts with ${quote(reserved)}, which EKS refuses (system:, eks:, aws:, amazon: and iam: are reserved)`,
+      'choose a username of your own, e.g. \'platform-admin:{{SessionName}}\', or leave it unset');
+  }
+  return /\{\{SessionName(Raw)?\}\}/.test(username);
 }

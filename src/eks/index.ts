@@ -5,3 +5,4 @@ export * from './pod-identity-association';
 export * from './addon-policy';
 export * from './pod-identity-agent';
 export * from './cluster-access';
+export * from './karpenter';

@@ -95,7 +95,7 @@ describe('plain aws-cdk-lib stacks', () => {
     // An environment-agnostic stack: its account is not known at synth.
     expect(roleAt(map, 'Local').waysIn[0]).toMatchObject({ who: 'account ⟨this account⟩', unresolved: true });
     // The stack's own account: its own IAM policies decide who, which is narrow.
-    expect(map.toMarkdown()).toContain('| local<br>Local | account ⟨this account⟩ |');
+    expect(map.toMarkdown()).toContain('| Local<br>name: local | account ⟨this account⟩ |');
   });
 
   test('Pod Identity, Roles Anywhere, Cognito, SAML, GitLab and any OIDC issuer; broad ones say why', () => {
@@ -245,7 +245,7 @@ describe('plain aws-cdk-lib stacks', () => {
       assumedBy: new iam.AccountPrincipal(CALLER_ACCOUNT).withConditions({ ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CALLER_ACCOUNT}:role/ci-*` } }),
     });
     expect(AccessMap.fromStack(stack).toMarkdown())
-      .toContain(`| under\\_score<br>Role | account ${CALLER_ACCOUNT} with principal ARN like arn:aws:iam::${CALLER_ACCOUNT}:role/ci-\\* | 1 hour |`);
+      .toContain(`| Role<br>name: under\\_score | account ${CALLER_ACCOUNT} with principal ARN like arn:aws:iam::${CALLER_ACCOUNT}:role/ci-\\* | 1 hour |`);
   });
 
   test('policies attached by RolePolicy and by literal role name count', () => {

@@ -184,14 +184,14 @@ describe('roles a role may assume', () => {
 });
 
 describe('noise', () => {
-  test('a generated name shows the path once; a given name shows both', () => {
+  test('the path leads; a generated name shows the path once; a given name shows both', () => {
     const stack = new Stack(new App(), 'Names', { env: TEST_ENV });
     new iam.Role(new Construct(stack, 'Team'), 'Worker', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     new iam.Role(stack, 'Named', { roleName: 'named-role', assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     const markdown = AccessMap.fromStack(stack).toMarkdown();
     expect(markdown).toContain('| Team/Worker | AWS service ecs-tasks.amazonaws.com |');
     expect(markdown).not.toContain('generated name of role Team/Worker');
-    expect(markdown).toContain('| named-role<br>Named | AWS service ecs-tasks.amazonaws.com |');
+    expect(markdown).toContain('| Named<br>name: named-role | AWS service ecs-tasks.amazonaws.com |');
   });
 
   test('Resource: * is not flagged on an assume statement narrowed by resource tags; without the tags it is', () => {

@@ -1,13 +1,12 @@
-import { execFile } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { AccessMap, GitHubActionsRole, GitHubOidcProvider, GitHubSubject } from '../../src';
 import { main } from '../../src/access-map/cli';
+import { runCli } from '../support/compiled';
 import { TEST_ENV } from '../support/env';
 
-const ROOT = join(__dirname, '..', '..');
 let work: string;
 
 /** Synthesizes a one-role GitHub Actions app into `<work>/<name>` and returns the directory. */
@@ -72,12 +71,8 @@ test('usage mistakes are refused with what to type instead', () => {
 });
 
 test('as a command: exit code 0 with the map, 2 with the reason on a missing assembly', async () => {
-  const command = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'access-map', 'cli.ts'), ...args], {
-      cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'test', 'tsconfig.json') },
-    }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
+  const command = runCli;
   const [ok, missing] = await Promise.all([command(['map', before]), command(['map', join(work, 'nothing-here')])]);
-  expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('| deploy<br>Deploy | GitHub Actions: acme/api, branch main | 1 hour |') });
+  expect(ok).toMatchObject({ code: 0, stdout: expect.stringContaining('| Deploy<br>name: deploy | GitHub Actions: acme/api, branch main | 1 hour |') });
   expect(missing).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^cdk-access-patterns: .*nothing-here is not a cloud assembly \(no manifest.json\)/) });
 });

@@ -4,7 +4,9 @@
  * (`core/trust-scope`); no reader decides it.
  */
 import { awsWayIn } from './aws';
+import { builtInReader } from './built-in';
 import { cognito } from './cognito';
+import { ecsTasks } from './ecs-tasks';
 import { EKS_WORDS } from './eks';
 import { GITHUB_WORDS } from './github';
 import { GITLAB_WORDS } from './gitlab';
@@ -13,14 +15,16 @@ import { podIdentity } from './pod-identity';
 import { rolesAnywhere } from './roles-anywhere';
 import { saml } from './saml';
 import { WayRead, WayReader, kindOf, principalList, way } from './words';
-import { serviceName, WayKind } from '../../core/trust-scope';
+import { builtInProvider, serviceName, WayKind } from '../../core/trust-scope';
 import { AccessMapKind } from '../../core/trust-scope/kind';
 import { isUnresolved } from '../evaluate';
 import { AccessMapWayIn } from '../model';
 
 /** An AWS service principal other than Roles Anywhere and Pod Identity. */
-function service({ s, w, broad }: WayRead): AccessMapWayIn[] {
+function service(r: WayRead): AccessMapWayIn[] {
+  const { s, w, broad } = r;
   const name = serviceName(w.principal);
+  if (name === 'ecs-tasks' && !isUnresolved(w.principal)) return ecsTasks(r);
   return [way(AccessMapKind.SERVICE, `AWS service ${name && isUnresolved(w.principal) ? `${name}.amazonaws.com` : w.principal}`, s, new Set(), broad)];
 }
 
@@ -47,7 +51,11 @@ const READERS: Record<WayKind, WayReader> = {
   [WayKind.GITHUB_ACTIONS]: oidcReader(GITHUB_WORDS),
   [WayKind.GITLAB_CI]: oidcReader(GITLAB_WORDS),
   [WayKind.EKS_SERVICE_ACCOUNT]: oidcReader(EKS_WORDS),
-  [WayKind.OIDC]: oidcReader(OTHER_ISSUER),
+  // IAM's built-in providers (Google, Facebook, Login with Amazon) say their app and users; other issuers their subjects.
+  [WayKind.OIDC]: r => {
+    const builtIn = builtInProvider(r.w.principal);
+    return builtIn ? builtInReader(builtIn)(r) : oidcReader(OTHER_ISSUER)(r);
+  },
   [WayKind.COGNITO]: cognito,
   [WayKind.SAML]: saml,
   [WayKind.UNRESOLVED]: other,
