@@ -435,7 +435,7 @@ function platformByHand(teams: number, outdir: string): App {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const app = new App({ outdir });
   const stack = new Stack(app, 'PlatformAccess', { env: ENV });
-  const github = new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] });
+  const githubProvider = new iam.OidcProviderNative(stack, 'GitHub', { url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] });
   const gitlab = new iam.OidcProviderNative(stack, 'GitLab', { url: 'https://gitlab.com', clientIds: ['https://gitlab.com'] });
   const anchor = new rolesanywhere.CfnTrustAnchor(new Construct(stack, 'DataCenter'), 'Resource', {
     name: 'PlatformAccessDataCenterAD489782',
@@ -463,10 +463,10 @@ function platformByHand(teams: number, outdir: string): App {
   for (let t = 0; t < teams; t++) {
     const team = `team${t}`;
     const gitHubRole = new iam.Role(stack, `${team}GitHub`, {
-      assumedBy: webIdentity(github.oidcProviderArn, 'token.actions.githubusercontent.com', 'sts.amazonaws.com', `repo:acme/${team}:environment:production`),
+      assumedBy: webIdentity(githubProvider.oidcProviderArn, 'token.actions.githubusercontent.com', 'sts.amazonaws.com', `repo:acme/${team}:environment:production`),
     });
     gitHubRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
-      principals: [webIdentity(github.oidcProviderArn, 'token.actions.githubusercontent.com', 'sts.amazonaws.com', `repo:acme/${team}:ref:refs/tags/v*`, 'StringLike')],
+      principals: [webIdentity(githubProvider.oidcProviderArn, 'token.actions.githubusercontent.com', 'sts.amazonaws.com', `repo:acme/${team}:ref:refs/tags/v*`, 'StringLike')],
       actions: ['sts:AssumeRoleWithWebIdentity'],
     }));
     const roles: iam.IRole[] = [
