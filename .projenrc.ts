@@ -50,6 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'reflect-metadata@^0.2.2',
     // The library users migrate from; the migration test synthesizes it side by side.
     'aws-cdk-github-oidc@2.4.1',
+    // The aws-config command's tests read its output back with an INI parser.
+    'ini@7.0.0',
+    '@types/ini@4.1.1',
     // Checks the access map's Mermaid diagrams with Mermaid's own parser (in a DOM from jsdom).
     'mermaid@11.17.2',
     'jsdom@29.1.1',
@@ -107,14 +110,26 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/cdk.out', '/.cdk-examples', '*.tgz'],
 });
 
-// npm ci cannot run against registry mirrors whose lock files lack foreign-platform
-// optional packages, so installs in CI use npm install and the lock file is checked
-// for drift instead.
+// CI installs with npm install and fails when that changes package-lock.json (.ci/run): the
+// committed lock is the one npm writes, with every platform's optional packages, so that
+// `npm ci` works on macOS and Windows, and a lock that lacks some is caught.
 project.tasks.tryFind('install:ci')?.reset('npm install');
 
 // The compiled barrels load each pattern's modules on first use, as aws-cdk-lib's indexes
 // do: an app pays only for the patterns it uses. The script checks the exports are unchanged.
 project.postCompileTask.prependExec('node scripts/lazy-barrels.js lib');
+
+// `npx projen build` outside CI packages every jsii target (package-all): the JavaScript
+// package always, each other target only where its toolchain is installed and its registry
+// answers; scripts/jsii-toolchain.js says how to build a skipped one (JSII_TARGETS overrides).
+const packageAll = project.tasks.tryFind('package-all');
+if (packageAll) {
+  packageAll.reset();
+  packageAll.spawn(project.tasks.tryFind('package:js')!);
+  for (const target of ['java', 'python', 'dotnet', 'go']) {
+    packageAll.spawn(project.tasks.tryFind(`package:${target}`)!, { condition: `node scripts/jsii-toolchain.js ${target}` });
+  }
+}
 
 // The access map command: `npx cdk-access-patterns map [cdk.out]`.
 project.addBins({ 'cdk-access-patterns': 'lib/access-map/cli.js' });
@@ -202,5 +217,10 @@ project.addPackageIgnore('/examples');
 project.addPackageIgnore('/bench');
 project.addPackageIgnore('/scripts');
 project.addPackageIgnore('/.ci');
+// The package ships its TypeScript sources: the inline source maps of lib/ name them, so
+// stack traces point at files that ship. Build output of the examples never ships.
+project.addPackageIgnore('!/src/');
+project.addPackageIgnore('/cdk.out');
+project.addPackageIgnore('/.cdk-examples');
 
 project.synth();

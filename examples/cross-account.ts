@@ -30,7 +30,7 @@ const pipelineRole = new iam.Role(tooling, 'PipelineRole', {
 const production = new Stack(app, 'Production', { env: productionAccount });
 // IAM checks the role ARNs in a trust policy when it is deployed, and a name shared across
 // environments adds no stack dependency by itself: deploy the pipeline role first.
-production.addDependency(tooling);
+production.addStackDependency(tooling);
 const deployRole = new CrossAccountRole(production, 'DeployRole', {
   roleName: PhysicalName.GENERATE_IF_NEEDED,
   trustedRoleArns: [pipelineRole.roleArn],

@@ -9,5 +9,7 @@ export * from './identity-center';
 export * from './saml';
 export * from './cognito';
 export * from './monitoring';
+export * from './workloads';
 export * from './nag';
 export * from './access-map';
+export * from './access-keys';

@@ -23,6 +23,10 @@ export const WARNING = {
   clusterAdmin: 'cdk-access-patterns:clusterAdmin',
   /** A cluster access entry reads every Secret of the cluster. */
   clusterAdminView: 'cdk-access-patterns:clusterAdminView',
+  /** A cluster access entry's custom username has no `{{SessionName}}`: every session is one user. */
+  accessEntryUsername: 'cdk-access-patterns:accessEntryUsername',
+  /** A LegacyAccessKey's key works from any network (`networkConditionWaiver`). */
+  legacyKeyNetworkWaiver: 'cdk-access-patterns:legacyKeyNetworkWaiver',
   /** A RolesAnywhereRole trusts every certificate of its trust anchors (`allowAnyCertificate`). */
   anyCertificate: 'cdk-access-patterns:anyCertificate',
   /** A CA certificate of a trust anchor expires soon. */

@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ServiceAccount } from './kubernetes';
@@ -20,15 +21,30 @@ const EKS_ISSUER = /^https:\/\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\
  * the `sub` / `aud` condition keys) and its IAM OIDC provider (the `Federated` principal).
  */
 export abstract class IrsaCluster {
-  /** A cluster of `aws-cdk-lib/aws-eks` (defined in the app, or imported with its OIDC provider). */
+  /**
+   * A cluster of `aws-cdk-lib/aws-eks`, defined in the app or imported with its
+   * `openIdConnectProvider` (`eks.Cluster.fromClusterAttributes`).
+   *
+   * For an `aws-cdk-lib/aws-eks-v2` cluster use {@link IrsaCluster.fromClusterV2}.
+   */
   public static fromCluster(cluster: eks.ICluster): IrsaCluster {
-    return IrsaCluster.fromOpenIdConnectProvider(cluster.openIdConnectProvider);
+    return new ClusterIrsaCluster(cluster, 'fromCluster', 'eks.Cluster.fromClusterAttributes');
   }
 
   /**
-   * The IAM OIDC provider of a cluster, e.g. `cluster.openIdConnectProvider` of an
-   * `aws-cdk-lib/aws-eks-v2` cluster. Its issuer is only known at deploy time, so the
-   * condition keys go through a `CfnJson` custom resource.
+   * A cluster of `aws-cdk-lib/aws-eks-v2`, defined in the app or imported with its
+   * `openIdConnectProvider` (`eks.Cluster.fromClusterAttributes` of `aws-eks-v2`).
+   *
+   * For an `aws-cdk-lib/aws-eks` cluster use {@link IrsaCluster.fromCluster}.
+   */
+  public static fromClusterV2(cluster: eksv2.ICluster): IrsaCluster {
+    return new ClusterIrsaCluster(cluster, 'fromClusterV2', 'eks.Cluster.fromClusterAttributes (aws-eks-v2)');
+  }
+
+  /**
+   * The IAM OIDC provider of a cluster, e.g. `cluster.openIdConnectProvider`. The issuer of
+   * a provider defined in the app is only known at deploy time, so the condition keys go
+   * through a `CfnJson` custom resource.
    */
   public static fromOpenIdConnectProvider(provider: iam.IOpenIdConnectProvider): IrsaCluster {
     return new ResolvedIrsaCluster(provider.openIdConnectProviderIssuer, provider.openIdConnectProviderArn);
@@ -51,6 +67,37 @@ export abstract class IrsaCluster {
 
   /** @internal */
   public abstract _bind(scope: Construct, site: ErrorSite): { issuer: string; providerArn: string };
+}
+
+/** The methods that give an IrsaCluster, for error messages. */
+const IRSA_CLUSTER_METHODS = 'IrsaCluster.fromCluster(cluster) (aws-eks), IrsaCluster.fromClusterV2(cluster) (aws-eks-v2), '
+  + 'IrsaCluster.fromOpenIdConnectProvider(provider) or IrsaCluster.fromIssuerUrl(url)';
+
+/** A cluster of aws-eks or aws-eks-v2: its OIDC provider is read when the role binds it. */
+class ClusterIrsaCluster extends IrsaCluster {
+  constructor(
+    private readonly cluster: { readonly openIdConnectProvider: iam.IOpenIdConnectProvider; readonly node: { readonly path: string } },
+    private readonly method: string,
+    private readonly importMethod: string,
+  ) {
+    super();
+  }
+
+  /** @internal */
+  public _bind(scope: Construct, site: ErrorSite): { issuer: string; providerArn: string } {
+    let provider: iam.IOpenIdConnectProvider;
+    try {
+      provider = this.cluster.openIdConnectProvider;
+    } catch (e) {
+      // An imported cluster without its provider throws aws-cdk-lib's error: say which prop
+      // and what to do. Any other error goes on as it is.
+      if (!/openIdConnectProvider/i.test((e as Error).message ?? '')) throw e;
+      return fail(site, 'clusters', `the cluster '${this.cluster.node.path}' given to IrsaCluster.${this.method} has no OpenID Connect provider `
+        + `(${(e as Error).message})`, `import it with openIdConnectProvider (${this.importMethod}), `
+        + 'or give its issuer with IrsaCluster.fromIssuerUrl(url)');
+    }
+    return new ResolvedIrsaCluster(provider.openIdConnectProviderIssuer, provider.openIdConnectProviderArn)._bind(scope, site);
+  }
 }
 
 class ResolvedIrsaCluster extends IrsaCluster {
@@ -121,7 +168,7 @@ export class IrsaRole extends PatternRole {
   constructor(scope: Construct, id: string, props: IrsaRoleProps) {
     const site = patternRoleSite('IrsaRole', scope, id, props);
     if (!props.clusters || props.clusters.length === 0) {
-      fail(site, 'clusters', 'no cluster is given', 'pass IrsaCluster.fromCluster(cluster) or IrsaCluster.fromIssuerUrl(url)');
+      fail(site, 'clusters', 'no cluster is given', `pass ${IRSA_CLUSTER_METHODS}`);
     }
     const accounts = props.serviceAccounts ?? [];
     const namespaces = props.allServiceAccountsInNamespaces ?? [];

@@ -1,13 +1,15 @@
-import { CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import { NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { AssignmentTarget } from './assignment-target';
 import { IIdentityCenterInstance } from './instance';
 import { IPermissionSet, PermissionSet } from './permission-set';
 import { IdentityCenterPrincipal } from './principal';
-import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, shardFromHash } from './private/validation';
-import { AccessPatternError, ErrorSite, fail, siteOf } from '../core/errors';
+import { chainOfHash, DEFAULT_MAX_CONCURRENT_ASSIGNMENTS, DependencyChains } from './private/chains';
+import { CLOUDFORMATION_MAX_RESOURCES, DEFAULT_MAX_ASSIGNMENTS_PER_STACK, instanceOfSsoArn, shardFromHash } from './private/validation';
+import { ErrorSite, fail, siteOf } from '../core/errors';
 import { stableHashAndNumber } from '../core/hash';
+import { watchStackLimits } from '../core/stack-limits';
 import { quote } from '../core/validation';
 
 /** Access declared as data: a principal gets permission sets in accounts. */
@@ -60,6 +62,23 @@ export interface AccountAssignmentsProps {
    * @default 400
    */
   readonly maxAssignmentsPerStack?: number;
+
+  /**
+   * The most assignments CloudFormation creates (or deletes) at once, across every stack
+   * this construct fills.
+   *
+   * CloudFormation starts every resource of a stack that has no dependency at the same
+   * time, and `AWS::SSO::Assignment` fails with throttling or conflicts when many are
+   * created in parallel (users of the resource report failures from about 10 to 20 at
+   * once). So each assignment depends on the one before it in one of this many chains
+   * (by a hash of its combination, ordered by logical id), and the nested stacks of a
+   * sharded set are created one after another. Growing the set, or changing this value,
+   * only changes `DependsOn` attributes: no assignment moves or is replaced.
+   *
+   * @default 10
+   * @see https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/660
+   */
+  readonly maxConcurrentAssignments?: number;
 }
 
 /**
@@ -70,7 +89,9 @@ export interface AccountAssignmentsProps {
  * and id or name, permission set name, account id), so adding or removing an account, a
  * group or a permission set never touches the other assignments. Organizational units
  * are expanded at synthesis into their listed accounts. Large sets are sharded into
- * nested stacks with `shardCount`, chosen before the first deployment.
+ * nested stacks with `shardCount`, chosen before the first deployment. At most
+ * `maxConcurrentAssignments` (10) are created at once: each stack's assignments form that
+ * many `DependsOn` chains, and the shards are created one after another.
  *
  * A deployed assignment can never move to another logical id or stack in one
  * deployment: CloudFormation creates the replacement first and `AWS::SSO::Assignment`
@@ -98,12 +119,18 @@ export class AccountAssignments extends Construct {
   public readonly maxAssignmentsPerStack: number;
   /** The number of nested stacks, when sharded. */
   public readonly shardCount?: number;
+  /** The most assignments CloudFormation creates at once. */
+  public readonly maxConcurrentAssignments: number;
 
   private readonly site: ErrorSite;
   private readonly keys = new Set<string>();
   private readonly counts = new Map<Construct, number>();
   private readonly shards = new Map<number, NestedStack>();
   private readonly resources: sso.CfnAssignment[] = [];
+  /** The dependency chains of each stack's assignments (this construct's or a shard). */
+  private readonly chains = new Map<Construct, DependencyChains>();
+  /** The nested stacks, one after another. */
+  private readonly shardChain = new DependencyChains(1);
 
   constructor(scope: Construct, id: string, props: AccountAssignmentsProps) {
     const site = siteOf('AccountAssignments', scope, id);
@@ -115,13 +142,19 @@ export class AccountAssignments extends Construct {
     if (props.shardCount !== undefined && (!Number.isInteger(props.shardCount) || props.shardCount < 1 || props.shardCount > 1000)) {
       fail(site, 'shardCount', `${props.shardCount} is not a whole number in 1-1000`, 'choose the number of nested stacks once, e.g. one per 200 assignments you expect');
     }
+    const concurrency = props.maxConcurrentAssignments ?? DEFAULT_MAX_CONCURRENT_ASSIGNMENTS;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      fail(site, 'maxConcurrentAssignments', `${concurrency} is not a whole number of at least 1`,
+        `keep the default of ${DEFAULT_MAX_CONCURRENT_ASSIGNMENTS}, which users of AWS::SSO::Assignment report as safe from throttling`);
+    }
     super(scope, id);
     this.site = site;
+    this.maxConcurrentAssignments = concurrency;
     this.instance = props.instance;
     this.maxAssignmentsPerStack = max;
     this.shardCount = props.shardCount;
     (props.assignments ?? []).forEach((entry, i) => this.add(entry, `assignments[${i}]`));
-    this.node.addValidation({ validate: () => this.resourceLimitErrors() });
+    watchStackLimits(this, ASSIGNMENTS_HINT);
   }
 
   /** Adds access: one assignment per new combination of principal, permission set and account. */
@@ -152,12 +185,25 @@ export class AccountAssignments extends Construct {
     entry.targets.forEach((t, i) => t._validate(site, `${prop}.targets[${i}]`));
 
     const stack = Stack.of(this);
+    const ours = this.instance.instanceArn;
     entry.permissionSets.forEach((set, i) => {
-      const setInstance = set instanceof PermissionSet ? set._instanceArn : undefined;
-      const ours = this.instance.instanceArn;
-      if (setInstance !== undefined && !Token.isUnresolved(setInstance) && !Token.isUnresolved(ours) && setInstance !== ours) {
-        fail(site, `${prop}.permissionSets[${i}]`, `the permission set '${set.node.path}' belongs to the instance ${quote(setInstance)}, not ${quote(ours)}`,
-          'assign permission sets of the same Identity Center instance');
+      if (set instanceof PermissionSet) {
+        const setInstance = set._instanceArn;
+        if (!Token.isUnresolved(setInstance) && !Token.isUnresolved(ours) && setInstance !== ours) {
+          fail(site, `${prop}.permissionSets[${i}]`, `the permission set '${set.node.path}' belongs to the instance ${quote(setInstance)}, not ${quote(ours)}`,
+            'assign permission sets of the same Identity Center instance');
+        }
+        return;
+      }
+      // An imported set (or another IPermissionSet): its ARN names its instance, and
+      // CreateAccountAssignment refuses a set of another instance only at deploy time.
+      const setInstance = instanceOfSsoArn(set.permissionSetArn);
+      const ourInstance = instanceOfSsoArn(ours);
+      if (setInstance !== undefined && ourInstance !== undefined && setInstance !== ourInstance) {
+        fail(site, `${prop}.permissionSets[${i}]`,
+          `the permission set ${quote(set.permissionSetArn)} ('${set.node.path}') belongs to the instance ${quote(setInstance)}, not ${quote(ours)}`,
+          `assign permission sets of the same Identity Center instance: import one whose ARN starts with ${quote(ours.replace(':instance/', ':permissionSet/') + '/')} `
+            + `(aws sso-admin list-permission-sets --instance-arn ${ours}), or assign this one with an AccountAssignments of its own instance`);
       }
     });
     const principal = entry.principal._identity(this, this.instance);
@@ -181,6 +227,7 @@ export class AccountAssignments extends Construct {
         });
         assignment.overrideLogicalId(logicalId);
         this.resources.push(assignment);
+        this.chainOf(scope).insert(chainOfHash(hash), logicalId, assignment);
       }
     }
   }
@@ -196,7 +243,12 @@ export class AccountAssignments extends Construct {
     if (shard !== undefined) {
       const existing = this.shards.get(shard);
       scope = existing ?? new NestedStack(this, shardId(shard));
-      if (!existing) this.shards.set(shard, scope as NestedStack);
+      if (!existing) {
+        const nested = scope as NestedStack;
+        this.shards.set(shard, nested);
+        this.shardChain.insert(0, shardId(shard), nested.nestedStackResource!);
+        watchStackLimits(nested, ASSIGNMENTS_HINT);
+      }
     }
     const count = (this.counts.get(scope) ?? 0) + 1;
     if (count > this.maxAssignmentsPerStack) {
@@ -218,38 +270,25 @@ export class AccountAssignments extends Construct {
     return scope;
   }
 
-  /**
-   * CloudFormation's 500 resources per stack, counted on what is really in each stack
-   * this construct fills (its own and its shards): assignments, but also the name-lookup
-   * custom resources, their role, policy and function, and the nested stack resources.
-   */
-  private resourceLimitErrors(): string[] {
-    const own = Stack.of(this);
-    const targets = new Set<Stack>([own, ...this.shards.values()]);
-    const counts = new Map<Stack, Map<string, number>>();
-    for (const c of own.node.findAll()) {
-      if (!CfnResource.isCfnResource(c)) continue;
-      const stack = Stack.of(c);
-      if (!targets.has(stack)) continue;
-      const byType = counts.get(stack) ?? new Map<string, number>();
-      counts.set(stack, byType);
-      byType.set(c.cfnResourceType, (byType.get(c.cfnResourceType) ?? 0) + 1);
+  /** The dependency chains of the assignments of `scope` (this construct or a shard). */
+  private chainOf(scope: Construct): DependencyChains {
+    let chains = this.chains.get(scope);
+    if (!chains) {
+      chains = new DependencyChains(this.maxConcurrentAssignments);
+      this.chains.set(scope, chains);
     }
-    const errors: string[] = [];
-    for (const [stack, byType] of counts) {
-      const total = [...byType.values()].reduce((a, b) => a + b, 0);
-      if (total <= CLOUDFORMATION_MAX_RESOURCES) continue;
-      const lookups = byType.get('Custom::AWS') ?? 0;
-      const assignments = byType.get('AWS::SSO::Assignment') ?? 0;
-      errors.push(AccessPatternError.invalidProp('AccountAssignments', this.node.path, 'assignments',
-        `the stack '${stack.node.path}' would hold ${total} resources (${assignments} assignments, ${lookups} name lookups, ${total - assignments - lookups} others), `
-          + `above CloudFormation's limit of ${CLOUDFORMATION_MAX_RESOURCES} per stack, so the deployment would fail`,
-        'give principals by id (group(id), user(id)) instead of by name, lower maxAssignmentsPerStack to leave room for the other resources '
-          + '(or set shardCount, before the first deployment only), or move other resources to another stack').message);
-    }
-    return errors;
+    return chains;
   }
 }
+
+/**
+ * What AccountAssignments adds to the fix of a stack over CloudFormation's limits: each
+ * name lookup is a resource of the stack and one parameter of each shard that uses it, and
+ * each permission set one parameter of each shard.
+ */
+const ASSIGNMENTS_HINT = 'for AccountAssignments: give principals by id (group(id), user(id)) instead of by name (each name lookup is a resource, '
+  + 'and one parameter of every nested stack that uses it), lower maxAssignmentsPerStack to leave room for the other resources, '
+  + 'or set shardCount (before the first deployment only); deployed assignments cannot move, so declare further access in a second AccountAssignments';
 
 /** A shard count for growth: the next power of two at least twice `count / max`. */
 function suggestedShardCount(count: number, max: number): number {

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeWhenRendered, iam4PolicyFindingId, iam5ResourceFindingId } from '../core/nag-ids';
 
 /** One name lookup: a group display name or a user name in an identity store. */
 export interface NameLookupRequest {
@@ -41,15 +42,14 @@ export class NameLookupProvider extends Construct {
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
+    const basicExecution = iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole');
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the IAM Identity Center name lookups (identitystore:GetGroupId / GetUserId) of this stack',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+      managedPolicies: [basicExecution],
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The role of the aws-cdk-lib AwsCustomResource provider function (Identity Center name lookups) logs to CloudWatch with the AWS managed basic execution policy, which grants only log writing.',
-    });
+    acknowledgeBasicExecution(this.role, basicExecution,
+      'The role of the aws-cdk-lib AwsCustomResource provider function (Identity Center name lookups) logs to CloudWatch with the AWS managed basic execution policy, which grants only log writing.');
     this.policy = new iam.Policy(this, 'Policy', { roles: [this.role] });
   }
 
@@ -85,16 +85,16 @@ export class NameLookupProvider extends Construct {
     let statement = this.statements.get(action);
     if (!statement) {
       const kind = request.isGroup ? 'group' : 'user';
-      statement = new iam.PolicyStatement({
-        actions: [`identitystore:${action}`],
-        resources: [stack.formatArn({ service: 'identitystore', region: '', account: '', resource: kind, resourceName: '*' })],
-      });
+      const anyPrincipal = stack.formatArn({ service: 'identitystore', region: '', account: '', resource: kind, resourceName: '*' });
+      statement = new iam.PolicyStatement({ actions: [`identitystore:${action}`], resources: [anyPrincipal] });
       this.statements.set(action, statement);
       this.policy.addStatements(statement);
-      Validations.of(this.policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::${kind}/*]`,
+      // The id as the finding renders the ARN (arn:aws:... with partition literals and a
+      // region, arn:<AWS::Partition>:... otherwise): computed when the template is rendered.
+      acknowledgeWhenRendered(this.policy, policyStack => [{
+        id: iam5ResourceFindingId(policyStack.resolve(anyPrincipal)),
         reason: `identitystore:${action} authorizes on the identity store and on the ${kind} it returns, whose id is what the lookup is for, so it cannot be named in advance; the action only maps a name to an id.`,
-      });
+      }]);
     }
     const storeArn = stack.formatArn({
       service: 'identitystore',
@@ -124,10 +124,26 @@ export class NameLookupProvider extends Construct {
     }
     if (ACKNOWLEDGED.has(fn)) return;
     ACKNOWLEDGED.add(fn);
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The aws-cdk-lib AwsCustomResource provider function (Identity Center name lookups) logs to CloudWatch with the AWS managed basic execution policy, which grants only log writing.',
-    });
+    acknowledgeBasicExecution(fn, iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
+      'The aws-cdk-lib AwsCustomResource provider function (Identity Center name lookups) logs to CloudWatch with the AWS managed basic execution policy, which grants only log writing.');
+    // aws-cdk-lib gives its provider function the newest Node.js runtime its region facts
+    // list (lambda.determineLatestNodeRuntime); cdk-nag's AwsSolutions-L1 compares with the
+    // newest runtime aws-cdk-lib knows (Runtime.ALL), which a newer aws-cdk-lib can list first
+    // (2.278 lists nodejs26.x and deploys its handlers on nodejs24.x). Acknowledged only while
+    // the function keeps the runtime aws-cdk-lib gave it.
+    const cfn = fn.node.tryFindChild('Resource');
+    if (cfn instanceof lambda.CfnFunction) {
+      const given = JSON.stringify(stack.resolve(cfn.runtime));
+      acknowledgeWhenRendered(fn, fnStack => {
+        const runtime = fnStack.resolve(cfn.runtime);
+        if (JSON.stringify(runtime) !== given) return [];
+        return [{
+          id: 'AwsSolutions-L1',
+          reason: `The aws-cdk-lib AwsCustomResource provider function (Identity Center name lookups) runs ${JSON.stringify(runtime)}, the runtime aws-cdk-lib `
+            + 'gives the handler it bundles (the newest Node.js runtime of its region facts); it moves with aws-cdk-lib.',
+        }];
+      });
+    }
     Validations.of(fn).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
       reason: 'The AwsCustomResource provider function only calls the public identitystore API at deployment to map a name to an id; '
@@ -141,3 +157,8 @@ const PROVIDER_ID = 'IdentityCenterNameLookups';
 /** The construct id aws-cdk-lib gives the AwsCustomResource singleton function. */
 const PROVIDER_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 const ACKNOWLEDGED = new WeakSet<IConstruct>();
+
+/** Acknowledges AwsSolutions-IAM4 for `policy` on `scope`, with the policy ARN as the template renders it. */
+function acknowledgeBasicExecution(scope: IConstruct, policy: iam.IManagedPolicy, reason: string): void {
+  acknowledgeWhenRendered(scope, stack => [{ id: iam4PolicyFindingId(stack.resolve(policy.managedPolicyArn)), reason }]);
+}

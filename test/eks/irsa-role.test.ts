@@ -87,7 +87,20 @@ describe('IrsaRole', () => {
       await expectOnlyTheServiceAccount(stack, role, cluster.openIdConnectProvider);
     });
 
-    test('IrsaCluster.fromOpenIdConnectProvider on an aws-eks-v2 Cluster (fromCluster takes aws-eks clusters only)', async () => {
+    test('IrsaCluster.fromClusterV2 on an aws-eks-v2 Cluster', async () => {
+      // GIVEN
+      const stack = newStack();
+      const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33 });
+      // WHEN
+      const role = new IrsaRole(stack, 'Reader', {
+        clusters: [IrsaCluster.fromClusterV2(cluster)],
+        serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+      });
+      // THEN
+      await expectOnlyTheServiceAccount(stack, role, cluster.openIdConnectProvider);
+    });
+
+    test('IrsaCluster.fromOpenIdConnectProvider on an aws-eks-v2 Cluster', async () => {
       const stack = newStack();
       const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33 });
       const role = new IrsaRole(stack, 'Reader', {
@@ -122,6 +135,38 @@ describe('IrsaRole', () => {
         ],
       },
     });
+  });
+
+  test('an imported aws-eks-v2 cluster with its provider trusts that provider\'s issuer', () => {
+    const stack = newStack();
+    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'prod',
+      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Provider', PROVIDER),
+    });
+    new IrsaRole(stack, 'Reader', {
+      clusters: [IrsaCluster.fromClusterV2(cluster)],
+      serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Principal: { Federated: PROVIDER },
+          Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com', [`${ISSUER}:sub`]: 'system:serviceaccount:orders:reader' } },
+        }],
+      },
+    });
+  });
+
+  test.each([
+    ['aws-eks', 'fromCluster', (s: Stack) => IrsaCluster.fromCluster(eks.Cluster.fromClusterAttributes(s, 'Cluster', { clusterName: 'prod' }))],
+    ['aws-eks-v2', 'fromClusterV2', (s: Stack) => IrsaCluster.fromClusterV2(eksv2.Cluster.fromClusterAttributes(s, 'Cluster', { clusterName: 'prod' }))],
+  ])('an imported %s cluster without its provider fails with the house error naming the fix', (_kind, method, cluster) => {
+    const stack = newStack();
+    expect(() => new IrsaRole(stack, 'Reader', {
+      clusters: [cluster(stack)],
+      serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
+    })).toThrow(new RegExp(`^Invalid IrsaRole 'Workloads/Reader' prop 'clusters': the cluster 'Workloads/Cluster' given to IrsaCluster.${method} has no OpenID Connect provider .*; `
+      + 'import it with openIdConnectProvider .*or give its issuer with IrsaCluster.fromIssuerUrl\\(url\\)'));
   });
 
   test('all service accounts of a namespace only by opt-in: StringLike on sub, aud stays StringEquals, with a warning', () => {
@@ -214,7 +259,8 @@ describe('IrsaRole', () => {
     const ok = [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`)];
     const sa = [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }];
     test.each([
-      ['no clusters', { clusters: [], serviceAccounts: sa }, /Invalid IrsaRole 'Workloads\/Role' prop 'clusters': no cluster is given/],
+      ['no clusters', { clusters: [], serviceAccounts: sa },
+        /Invalid IrsaRole 'Workloads\/Role' prop 'clusters': no cluster is given; pass IrsaCluster.fromCluster\(cluster\) \(aws-eks\), IrsaCluster.fromClusterV2\(cluster\) \(aws-eks-v2\), IrsaCluster.fromOpenIdConnectProvider\(provider\) or IrsaCluster.fromIssuerUrl\(url\)\./],
       ['no service accounts', { clusters: ok }, /prop 'serviceAccounts': no service account is given/],
       ['bad issuer', { clusters: [IrsaCluster.fromIssuerUrl('https://example.com/id/1')], serviceAccounts: sa }, /prop 'clusters': 'https:\/\/example.com\/id\/1' is not an EKS OIDC issuer URL/],
       ['provider of another issuer', { clusters: [IrsaCluster.fromIssuerUrl(`https://${ISSUER}`, `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/${OTHER_ISSUER}`)], serviceAccounts: sa },

@@ -193,6 +193,42 @@ describe('AccountAssignments', () => {
     });
   });
 
+  describe('imported permission sets', () => {
+    test('a set of the same instance is assigned', () => {
+      // GIVEN
+      const { stack, instance } = newInstanceStack();
+      const arn = `${INSTANCE_ARN.replace(':instance/', ':permissionSet/')}/ps-1234567890abcdef`;
+      // WHEN
+      new AccountAssignments(stack, 'Access', {
+        instance,
+        assignments: [{ principal: IdentityCenterPrincipal.group(ADMINS), permissionSets: [PermissionSet.fromPermissionSetArn(stack, 'Imported', arn)], targets: [AssignmentTarget.accounts(['111111111111'])] }],
+      });
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::SSO::Assignment', { InstanceArn: INSTANCE_ARN, PermissionSetArn: arn });
+    });
+
+    test('a set whose ARN is a token is let through (its instance is known at deploy time only)', () => {
+      const { stack, instance } = newInstanceStack();
+      const arn = new CfnParameter(stack, 'PermissionSetArn').valueAsString;
+      new AccountAssignments(stack, 'Access', {
+        instance,
+        assignments: [{ principal: IdentityCenterPrincipal.group(ADMINS), permissionSets: [PermissionSet.fromPermissionSetArn(stack, 'Imported', arn)], targets: [AssignmentTarget.accounts(['111111111111'])] }],
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::SSO::Assignment', { PermissionSetArn: { Ref: 'PermissionSetArn' } });
+    });
+
+    test('an instance whose ARN is a token accepts any set', () => {
+      const stack = new Stack(new App(), 'Sso', { env: TEST_ENV });
+      const instance = IdentityCenterInstance.fromInstanceArn(stack, 'Instance', new CfnParameter(stack, 'InstanceArn').valueAsString);
+      const arn = 'arn:aws:sso:::permissionSet/ssoins-fedcba0987654321/ps-1234567890abcdef';
+      new AccountAssignments(stack, 'Access', {
+        instance,
+        assignments: [{ principal: IdentityCenterPrincipal.group(ADMINS), permissionSets: [PermissionSet.fromPermissionSetArn(stack, 'Imported', arn)], targets: [AssignmentTarget.accounts(['111111111111'])] }],
+      });
+      Template.fromStack(stack).resourceCountIs('AWS::SSO::Assignment', 1);
+    });
+  });
+
   describe('organizational units', () => {
     test('expand into one assignment per listed account, with the ids of directly listed accounts', () => {
       // GIVEN
@@ -345,6 +381,30 @@ describe('AccountAssignments', () => {
       const foreign = new PermissionSet(stack, 'Foreign', { instance: other });
       expect(() => new AccountAssignments(stack, 'Access', { instance, assignments: [entry({ permissionSets: [foreign] }, stack, instance)] }))
         .toThrow(/prop 'assignments\[0\].permissionSets\[0\]': the permission set 'Sso\/Foreign' belongs to the instance 'arn:aws:sso:::instance\/ssoins-fedcba0987654321'/);
+    });
+
+    test('imported permission set of another instance (only the deploy would fail today)', () => {
+      // GIVEN
+      const { stack, instance } = newInstanceStack();
+      const foreign = PermissionSet.fromPermissionSetArn(stack, 'Foreign', 'arn:aws:sso:::permissionSet/ssoins-fedcba0987654321/ps-1234567890abcdef');
+      // WHEN / THEN
+      expect(() => new AccountAssignments(stack, 'Access', { instance, assignments: [entry({ permissionSets: [foreign] }, stack, instance)] }))
+        .toThrow(/^Invalid AccountAssignments 'Sso\/Access' prop 'assignments\[0\].permissionSets\[0\]': the permission set 'arn:aws:sso:::permissionSet\/ssoins-fedcba0987654321\/ps-1234567890abcdef' \('Sso\/Foreign'\) belongs to the instance 'arn:aws:sso:::instance\/ssoins-fedcba0987654321', not 'arn:aws:sso:::instance\/ssoins-1234567890abcdef'; .*import one whose ARN starts with 'arn:aws:sso:::permissionSet\/ssoins-1234567890abcdef\/'/);
+    });
+
+    test('imported permission set of another instance, added later with addAssignment', () => {
+      const { stack, instance } = newInstanceStack();
+      const access = new AccountAssignments(stack, 'Access', { instance });
+      const foreign = PermissionSet.fromPermissionSetArn(stack, 'Foreign', 'arn:aws:sso:::permissionSet/ssoins-fedcba0987654321/ps-1234567890abcdef');
+      expect(() => access.addAssignment(entry({ permissionSets: [foreign] }, stack, instance)))
+        .toThrow(/prop 'addAssignment.permissionSets\[0\]': the permission set .* belongs to the instance 'arn:aws:sso:::instance\/ssoins-fedcba0987654321'/);
+    });
+
+    test('imported permission set of another partition', () => {
+      const { stack, instance } = newInstanceStack();
+      const foreign = PermissionSet.fromPermissionSetArn(stack, 'Foreign', 'arn:aws-cn:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef');
+      expect(() => new AccountAssignments(stack, 'Access', { instance, assignments: [entry({ permissionSets: [foreign] }, stack, instance)] }))
+        .toThrow(/belongs to the instance 'arn:aws-cn:sso:::instance\/ssoins-1234567890abcdef', not 'arn:aws:sso:::instance\/ssoins-1234567890abcdef'/);
     });
 
     test('maxAssignmentsPerStack above the CloudFormation limit', () => {

@@ -1,8 +1,8 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Grant, toStatement } from './grant';
 import { fail } from '../../core/errors';
-import { iam5ResourceFindingId, nagResourceName } from '../../core/nag-ids';
+import { acknowledgeWhenRendered, iam5ResourceFindingId, nagResourceName } from '../../core/nag-ids';
 
 /** The size quota of a customer managed policy, in characters without whitespace. */
 const MANAGED_POLICY_SIZE = 6144;
@@ -67,22 +67,29 @@ export function attachGrants(role: iam.IRole, attachment: Attachment): iam.Manag
   return policies;
 }
 
-/** Acknowledges each wildcard resource with the reasons of the statements that hold it. */
+/**
+ * Acknowledges each wildcard resource with the reasons of the statements that hold it. Which
+ * resources hold a wildcard is known now; their finding ids are computed when the template is
+ * rendered (partition flag, the stack's region, imports from other stacks decide them).
+ */
 function acknowledgeWildcards(policy: iam.ManagedPolicy, grants: Grant[]): void {
   const stack = Stack.of(policy);
-  const reasons = new Map<string, Set<string>>();
+  const wildcards: { resource: string; why: string }[] = [];
   for (const grant of grants) {
     for (const resource of grant.resources) {
-      const resolved = stack.resolve(resource);
-      const flat = nagResourceName(resolved);
+      const flat = nagResourceName(stack.resolve(resource));
       if (!flat.includes('*') && !flat.includes('?')) continue;
       if (!grant.why) throw new Error(`internal: the ${policy.node.path} statement on ${flat} has no reason for its wildcard`);
-      const id = iam5ResourceFindingId(resolved);
-      if (!reasons.has(id)) reasons.set(id, new Set());
-      reasons.get(id)!.add(`${grant.actions.join(', ')}: ${grant.why}.`);
+      wildcards.push({ resource, why: `${grant.actions.join(', ')}: ${grant.why}.` });
     }
   }
-  for (const [id, why] of reasons) {
-    Validations.of(policy).acknowledge({ id, reason: [...why].join(' ') });
-  }
+  acknowledgeWhenRendered(policy, policyStack => {
+    const reasons = new Map<string, Set<string>>();
+    for (const { resource, why } of wildcards) {
+      const id = iam5ResourceFindingId(policyStack.resolve(resource));
+      if (!reasons.has(id)) reasons.set(id, new Set());
+      reasons.get(id)!.add(why);
+    }
+    return [...reasons].map(([id, why]) => ({ id, reason: [...why].join(' ') }));
+  });
 }

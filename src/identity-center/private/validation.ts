@@ -42,8 +42,8 @@ export function permissionSetLogicalId(name: string): string {
   return `PermissionSet${name.replace(/[^A-Za-z0-9]/g, '')}${stableHash(name, 8)}`;
 }
 
-/** CloudFormation's limit of resources per stack (nested stacks included). */
-export const CLOUDFORMATION_MAX_RESOURCES = 500;
+/** CloudFormation's limit of resources per stack (each nested stack is a stack), from `core/quotas.ts`. */
+export { CLOUDFORMATION_MAX_RESOURCES } from '../../core/quotas';
 /** Default most assignments per stack, under the 500 resources of a stack. */
 export const DEFAULT_MAX_ASSIGNMENTS_PER_STACK = 400;
 
@@ -57,3 +57,14 @@ export function shardFromHash(hash: number, shardCount: number): number {
   return hash % shardCount;
 }
 
+
+/**
+ * The instance ARN (`arn:<partition>:sso:::instance/ssoins-<16>`) that an instance ARN or a
+ * permission set ARN (`arn:<partition>:sso:::permissionSet/ssoins-<16>/ps-<16>`) names;
+ * undefined for a token or another shape.
+ */
+export function instanceOfSsoArn(arn: string): string | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  const m = /^arn:(aws(?:-[a-z]+)*):sso:::(?:instance|permissionSet)\/((?:sso)?ins-[a-zA-Z0-9-.]{16})(?:\/|$)/.exec(arn);
+  return m ? `arn:${m[1]}:sso:::instance/${m[2]}` : undefined;
+}
