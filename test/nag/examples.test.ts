@@ -24,6 +24,8 @@ interface Run {
   readonly code: number;
   readonly output: string;
   readonly findings: string[];
+  /** Context the app needs looked up in an AWS account (`cdk synth` would need credentials for it). */
+  readonly missing: string[];
   /** The app's access map, read from its assembly; undefined when synthesis failed. */
   readonly map?: AccessMap;
 }
@@ -44,9 +46,11 @@ function synth(example: string): Promise<Run> {
       const findings: string[] = (report.pluginReports ?? [])
         .filter((r: any) => String(r.pluginName ?? r.summary?.pluginName ?? '').startsWith('AccessPatterns'))
         .flatMap((r: any) => (r.violations ?? []).map((v: any) => String(v.ruleName)));
-      const map = !error && existsSync(join(outdir, 'manifest.json')) ? AccessMap.fromAssembly(outdir) : undefined;
+      const manifestFile = join(outdir, 'manifest.json');
+      const missing: string[] = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')).missing ?? []).map((m: any) => String(m.key)) : [];
+      const map = !error && existsSync(manifestFile) ? AccessMap.fromAssembly(outdir) : undefined;
       rmSync(outdir, { recursive: true, force: true });
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}\n${stderr}`, findings, map });
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}\n${stderr}`, findings, missing, map });
     });
   });
 }
@@ -70,6 +74,10 @@ describe.each(EXAMPLES)('examples/%s', (example) => {
     const run = runs.get(example)!;
     expect({ findings: run.findings, code: run.code, output: run.code === 0 ? '' : run.output.slice(-4000) })
       .toEqual({ findings: [], code: 0, output: '' });
+  });
+
+  test('needs no context looked up in an AWS account (cdk synth runs without credentials)', () => {
+    expect(runs.get(example)!.missing).toEqual([]);
   });
 });
 
