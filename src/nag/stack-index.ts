@@ -117,3 +117,6 @@ function indexOf(stack: Stack): StackIndex {
   indexes.set(stack, index);
   return index;
 }
+
+/** The AWS managed `AdministratorAccess` policy's ARN, in any partition. */
+export const ADMINISTRATOR_ACCESS_ARN = /^arn:[a-z-]+:iam::aws:policy\/AdministratorAccess$/;

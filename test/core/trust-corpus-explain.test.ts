@@ -6,30 +6,15 @@
  * template with concrete test values), or say it cannot decide where a deploy-time value
  * decides.
  */
-import { App, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
-import { CORPUS } from './trust-corpus';
+import { CORPUS, corpusApp } from './trust-corpus';
 import { explainCall, findRole } from '../../src/access-map/explain';
 import { fromPrincipal } from '../../src/access-map/private/requests';
 import { templatesOfStack } from '../../src/access-map/templates';
-import { CALLER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { CALLER_ACCOUNT, TEST_ACCOUNT } from '../support/env';
 import { AssumeRequest, simulatePolicy } from '../support/simulate';
-import { resolveIntrinsics, templateOf } from '../support/template';
+import { resolveIntrinsics } from '../support/template';
 
-const app = new App();
-const stack = new Stack(app, 'Corpus', { env: TEST_ENV });
-new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(stack.region, 'us-east-1') });
-new CfnResource(stack, 'GitHubProvider', {
-  type: 'AWS::IAM::OIDCProvider',
-  properties: { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] },
-});
-CORPUS.forEach((row, i) => {
-  row.parameters?.forEach(p => new CfnParameter(stack, p));
-  new CfnResource(stack, `Row${i}`, {
-    type: 'AWS::IAM::Role',
-    properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [row.statement] } },
-  });
-});
-const template = templateOf(stack);
+const { stack, template } = corpusApp();
 const templates = templatesOfStack(stack);
 
 /** Every request of the corpus, by the principal element of its row's statement. */

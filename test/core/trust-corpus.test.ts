@@ -1,12 +1,12 @@
-import { App, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
-import { CORPUS, CorpusRow, Label } from './trust-corpus';
+import { App, Stack } from 'aws-cdk-lib';
+import { CORPUS, CorpusRow, Label, corpusApp } from './trust-corpus';
 import { AccessMap, AccessPatternsChecks } from '../../src';
 import { scopeContextOf } from '../../src/core/regions';
 import { ResolvedValueReader, readTrustPolicy } from '../../src/core/trust-reader';
 import { Breadth, statementScope } from '../../src/core/trust-scope';
 import { TEST_ACCOUNT, TEST_ENV } from '../support/env';
 import { simulatePolicy } from '../support/simulate';
-import { TemplateJson, resolveIntrinsics, templateOf } from '../support/template';
+import { resolveIntrinsics, templateOf } from '../support/template';
 
 const LABEL_OF: Record<Breadth, Label> = {
   [Breadth.NARROW]: 'narrow',
@@ -19,26 +19,6 @@ const LABEL_OF: Record<Breadth, Label> = {
 /** The rules that say how far a trust reaches; the others (session length, size, actions) are not about breadth. */
 const BREADTH_RULES = /^AccessPatterns-(TrustWebIdentityAudience|TrustWebIdentitySubject|TrustWebIdentitySubjectOwnerWide|TrustNoSetOperatorOnSingleValuedKey|TrustAnyPrincipalScoped|TrustAccountRootNarrowed|TrustRolesAnywhereSourceArn|TrustSamlAudience|TrustStatementWellFormed)\[/;
 const OWNER_WIDE_RULES = /^AccessPatterns-(TrustWebIdentitySubjectOwnerWide|TrustAccountRootNarrowed)\[/;
-
-/** Every row as a plain role (`AWS::IAM::Role` with the statement), in one stack: what any CDK app may hold. */
-function corpusApp(): { app: App; stack: Stack; template: TemplateJson } {
-  const app = new App();
-  const stack = new Stack(app, 'Corpus', { env: TEST_ENV });
-  new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(stack.region, 'us-east-1') });
-  // A provider defined next to the roles, with a known client id list (rows refer to it by Ref).
-  new CfnResource(stack, 'GitHubProvider', {
-    type: 'AWS::IAM::OIDCProvider',
-    properties: { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] },
-  });
-  CORPUS.forEach((row, i) => {
-    row.parameters?.forEach(p => new CfnParameter(stack, p));
-    new CfnResource(stack, `Row${i}`, {
-      type: 'AWS::IAM::Role',
-      properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [row.statement] } },
-    });
-  });
-  return { app, stack, template: templateOf(stack) };
-}
 
 const { app, stack, template } = corpusApp();
 const rows = CORPUS.map((row, i) => ({ ...row, id: `Row${i}` }));

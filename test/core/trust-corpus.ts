@@ -4,13 +4,14 @@
  * (the legitimate caller, and an attacker who controls their own GitHub owner, AWS
  * account, Terraform Cloud organization, certificate ...).
  */
-import { Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import {
   AzureTokenVersion, AzureWorkloadRole, CrossAccountRole, GitHubActionsRole, GitHubSubject, GitLabCiRole, GitLabOidcProvider, GitLabSubject,
   OidcFederatedRole, PodIdentityRole, ThirdPartyRole, WebIdentityProvider, WebIdentityRole,
 } from '../../src';
-import { CALLER_ACCOUNT, OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ORG } from '../support/env';
+import { CALLER_ACCOUNT, OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV, TEST_ORG } from '../support/env';
 import { AssumeRequest, awsCaller, samlAssertion, serviceCaller, webIdentity } from '../support/simulate';
+import { TemplateJson, templateOf } from '../support/template';
 
 /** What a statement lets in, by the one definition of a narrow trust. */
 export type Label = 'narrow' | 'owner-wide' | 'unresolved' | 'broad' | 'invalid';
@@ -350,3 +351,23 @@ export const CORPUS: CorpusRow[] = [
   { name: 'SAML: no audience', label: 'broad', statement: saml(), attack: samlAssertion(SAML_ARN, { 'SAML:aud': 'https://other.example/saml' }) },
   { name: 'SAML: audience pattern', label: 'broad', statement: saml({ StringLike: { 'SAML:aud': 'https://*' } }), attack: samlAssertion(SAML_ARN, { 'SAML:aud': 'https://other.example/saml' }) },
 ];
+
+/** Every row as a plain role (`AWS::IAM::Role` with the statement), in one stack: what any CDK app may hold. */
+export function corpusApp(): { app: App; stack: Stack; template: TemplateJson } {
+  const app = new App();
+  const stack = new Stack(app, 'Corpus', { env: TEST_ENV });
+  new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(stack.region, 'us-east-1') });
+  // A provider defined next to the roles, with a known client id list (rows refer to it by Ref).
+  new CfnResource(stack, 'GitHubProvider', {
+    type: 'AWS::IAM::OIDCProvider',
+    properties: { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] },
+  });
+  CORPUS.forEach((row, i) => {
+    row.parameters?.forEach(p => new CfnParameter(stack, p));
+    new CfnResource(stack, `Row${i}`, {
+      type: 'AWS::IAM::Role',
+      properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [row.statement] } },
+    });
+  });
+  return { app, stack, template: templateOf(stack) };
+}

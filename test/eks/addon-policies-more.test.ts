@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,9 +7,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { managedPolicyDocument, simulateIdentity } from './identity-simulation';
-import { AddonPolicy, PodIdentityRole } from '../../src';
-import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { controllerRole, documentOf, expectNeeds, newStack, simulateIdentity } from './identity-simulation';
+import { AddonPolicy } from '../../src';
+import { OTHER_ACCOUNT, TEST_ACCOUNT } from '../support/env';
 import { nagFindings } from '../support/nag';
 import { templateOf } from '../support/template';
 
@@ -21,33 +21,6 @@ const QUEUE = `arn:aws:sqs:${R}:${A}:prod`;
 const CA = `arn:aws:acm-pca:${R}:${A}:certificate-authority/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
 const OTHER_CA = `arn:aws:acm-pca:${R}:${A}:certificate-authority/99999999-4b5a-6978-8796-a5b4c3d2e1f0`;
 const KEY = `arn:aws:kms:${R}:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-
-function newStack(): Stack {
-  return new Stack(new App(), 'Controllers', { env: TEST_ENV });
-}
-
-function controllerRole(stack: Stack): iam.Role {
-  return new PodIdentityRole(stack, 'Controller', { serviceAccounts: [{ serviceAccountNamespace: 'kube-system', serviceAccountName: 'controller' }] });
-}
-
-/** Attaches the policy built in `make` and returns the resolved statements of all its managed policies. */
-function documentOf(make: (stack: Stack) => AddonPolicy): any {
-  const stack = newStack();
-  const policies = make(stack).attachTo(controllerRole(stack));
-  return { Version: '2012-10-17', Statement: policies.flatMap(p => managedPolicyDocument(stack, p).Statement) };
-}
-
-/** [action, intended resource, request context, another resource (or undefined when the action only takes "*")]. */
-type Need = [string, string, Record<string, string | string[]>, string | undefined];
-
-async function expectNeeds(document: any, needs: Need[]): Promise<void> {
-  for (const [action, resource, context, other] of needs) {
-    await expect(simulateIdentity(document, action, resource, context).then(d => `${action} ${d}`)).resolves.toBe(`${action} Allowed`);
-    if (other !== undefined) {
-      await expect(simulateIdentity(document, action, other, context).then(d => `${action} on ${other} ${d}`)).resolves.toBe(`${action} on ${other} Denied`);
-    }
-  }
-}
 
 const karpenter = (stack: Stack) => AddonPolicy.karpenter({
   clusterName: 'prod',

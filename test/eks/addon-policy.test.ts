@@ -1,15 +1,14 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as efs from 'aws-cdk-lib/aws-efs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { managedPolicyDocument, simulateIdentity } from './identity-simulation';
-import { AddonPolicy, IrsaCluster, IrsaRole, PodIdentityRole } from '../../src';
-import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
+import { controllerRole, documentOf, expectNeeds, managedPolicyDocument, newStack, simulateIdentity } from './identity-simulation';
+import { AddonPolicy, IrsaCluster, IrsaRole } from '../../src';
+import { OTHER_ACCOUNT, TEST_ACCOUNT } from '../support/env';
 import { nagFindings } from '../support/nag';
 import { templateOf } from '../support/template';
 
@@ -19,33 +18,6 @@ const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab
 const OTHER_KEY = `arn:aws:kms:us-east-1:${A}:key/99999999-12ab-34cd-56ef-1234567890ab`;
 const ZONE = 'Z0123456789ABCDEFGHIJ';
 const OTHER_ZONE = 'Z9999999999ABCDEFGHIJ';
-
-function newStack(): Stack {
-  return new Stack(new App(), 'Controllers', { env: TEST_ENV });
-}
-
-function controllerRole(stack: Stack): iam.Role {
-  return new PodIdentityRole(stack, 'Controller', { serviceAccounts: [{ serviceAccountNamespace: 'kube-system', serviceAccountName: 'controller' }] });
-}
-
-/** Attaches the policy built in `make` and returns the resolved statements of all its managed policies. */
-function documentOf(make: (stack: Stack) => AddonPolicy): any {
-  const stack = newStack();
-  const policies = make(stack).attachTo(controllerRole(stack));
-  return { Version: '2012-10-17', Statement: policies.flatMap(p => managedPolicyDocument(stack, p).Statement) };
-}
-
-/** [action, intended resource, request context, another resource (or undefined when the action only takes "*")]. */
-type Need = [string, string, Record<string, string | string[]>, string | undefined];
-
-async function expectNeeds(document: any, needs: Need[]): Promise<void> {
-  for (const [action, resource, context, other] of needs) {
-    await expect(simulateIdentity(document, action, resource, context).then(d => `${action} ${d}`)).resolves.toBe(`${action} Allowed`);
-    if (other !== undefined) {
-      await expect(simulateIdentity(document, action, other, context).then(d => `${action} on ${other} ${d}`)).resolves.toBe(`${action} on ${other} Denied`);
-    }
-  }
-}
 
 describe('AddonPolicy', () => {
   describe('EBS CSI driver', () => {

@@ -1,7 +1,8 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { TEST_ACCOUNT } from '../support/env';
+import { AddonPolicy, PodIdentityRole } from '../../src';
+import { TEST_ACCOUNT, TEST_ENV } from '../support/env';
 import { Decision } from '../support/simulate';
 import { resolveIntrinsics, templateOf } from '../support/template';
 
@@ -78,4 +79,34 @@ export function inlinePolicyDocument(stack: Stack, role: iam.IRole, overrides: R
     .filter(r => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles ?? []).some((x: any) => x.Ref === roleId))
     .flatMap(r => resolveIntrinsics(template, r.Properties.PolicyDocument, overrides).Statement);
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/** A stack for one controller's policy. */
+export function newStack(): Stack {
+  return new Stack(new App(), 'Controllers', { env: TEST_ENV });
+}
+
+/** The controller's Pod Identity role. */
+export function controllerRole(stack: Stack): iam.Role {
+  return new PodIdentityRole(stack, 'Controller', { serviceAccounts: [{ serviceAccountNamespace: 'kube-system', serviceAccountName: 'controller' }] });
+}
+
+/** Attaches the policy built in `make` and returns the resolved statements of all its managed policies. */
+export function documentOf(make: (stack: Stack) => AddonPolicy): any {
+  const stack = newStack();
+  const policies = make(stack).attachTo(controllerRole(stack));
+  return { Version: '2012-10-17', Statement: policies.flatMap(p => managedPolicyDocument(stack, p).Statement) };
+}
+
+/** [action, intended resource, request context, another resource (or undefined when the action only takes "*")]. */
+export type Need = [string, string, Record<string, string | string[]>, string | undefined];
+
+/** Every need is Allowed on its resource, and Denied on the other one where given. */
+export async function expectNeeds(document: any, needs: Need[]): Promise<void> {
+  for (const [action, resource, context, other] of needs) {
+    await expect(simulateIdentity(document, action, resource, context).then(d => `${action} ${d}`)).resolves.toBe(`${action} Allowed`);
+    if (other !== undefined) {
+      await expect(simulateIdentity(document, action, other, context).then(d => `${action} on ${other} ${d}`)).resolves.toBe(`${action} on ${other} Denied`);
+    }
+  }
 }

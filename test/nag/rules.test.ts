@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sso from 'aws-cdk-lib/aws-sso';
 import { AccessPatternsChecks } from '../../src';
 import { CALLER_ACCOUNT, TEST_ENV } from '../support/env';
+import { packReport } from '../support/nag';
 import { templateOf } from '../support/template';
 
 const GITHUB = 'arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com';
@@ -15,22 +16,12 @@ const EKS_ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B7
 const EKS_PROVIDER = `arn:aws:iam::222222222222:oidc-provider/${EKS_ISSUER}`;
 const SSO_INSTANCE = 'arn:aws:sso:::instance/ssoins-1111111111111111';
 
-/** One finding with its severity, as the pack reports it. */
-interface Finding {
-  readonly rule: string;
-  readonly severity: string;
-}
 
 function newStack(): Stack {
   return new Stack(new App(), 'S', { env: TEST_ENV });
 }
 
-/** Synthesizes the app of `stack` and runs only this pack over it. */
-function report(stack: Stack): Finding[] {
-  templateOf(stack);
-  const r = new AccessPatternsChecks().validateScope(stack.node.root);
-  return r.violations.flatMap(v => v.violatingResources.map(() => ({ rule: v.ruleName, severity: v.severity ?? '' })));
-}
+const report = packReport;
 
 function findings(stack: Stack): string[] {
   return report(stack).map(f => f.rule).sort();

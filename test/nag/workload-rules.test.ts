@@ -4,25 +4,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AccessPatternsChecks, EcsTaskRole } from '../../src';
+import { EcsTaskRole } from '../../src';
 import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
-import { templateOf } from '../support/template';
+import { packReport } from '../support/nag';
 
-/** One finding with its severity, as the pack reports it. */
-interface Finding {
-  readonly rule: string;
-  readonly severity: string;
-}
 
 function newStack(): Stack {
   return new Stack(new App(), 'S', { env: TEST_ENV });
 }
 
-function report(stack: Stack): Finding[] {
-  templateOf(stack);
-  const r = new AccessPatternsChecks().validateScope(stack.node.root);
-  return r.violations.flatMap(v => v.violatingResources.map(() => ({ rule: v.ruleName, severity: v.severity ?? '' })));
-}
+const report = packReport;
 
 /** The findings of the rules whose id starts with `prefix`, sorted. */
 function findings(stack: Stack, prefix: string): string[] {

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { templateOf } from './template';
 import { AccessPatternsChecks } from '../../src';
 
 /** One unacknowledged finding. */
@@ -34,4 +35,17 @@ export function nagFindings(scope: IConstruct): NagFinding[] {
 export function accessPatternsFindings(scope: IConstruct): NagFinding[] {
   const report = new AccessPatternsChecks().validateScope(scope.node.root);
   return report.violations.flatMap(v => v.violatingResources.map(r => ({ rule: v.ruleName, path: r.constructPath ?? '' })));
+}
+
+/** One finding of this library's pack, with its severity. */
+export interface PackFinding {
+  readonly rule: string;
+  readonly severity: string;
+}
+
+/** Synthesizes the app holding `stack` and runs only this library's pack over it: a finding per violating resource. */
+export function packReport(stack: Stack): PackFinding[] {
+  templateOf(stack);
+  const r = new AccessPatternsChecks().validateScope(stack.node.root);
+  return r.violations.flatMap(v => v.violatingResources.map(() => ({ rule: v.ruleName, severity: v.severity ?? '' })));
 }

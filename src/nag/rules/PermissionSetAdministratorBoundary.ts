@@ -1,10 +1,9 @@
 import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
-import { resolvedProperty } from '../stack-index';
+import { ADMINISTRATOR_ACCESS_ARN, resolvedProperty } from '../stack-index';
 import { flatten } from '../trust-statements';
 
-const ADMINISTRATOR_ACCESS = /^arn:[a-z-]+:iam::aws:policy\/AdministratorAccess$/;
 
 /**
  * An IAM Identity Center permission set (`AWS::SSO::PermissionSet`) that attaches the
@@ -18,7 +17,7 @@ const ADMINISTRATOR_ACCESS = /^arn:[a-z-]+:iam::aws:policy\/AdministratorAccess$
 export default Object.defineProperty((node: CfnResource): NagRuleResult => {
   if (node.cfnResourceType !== 'AWS::SSO::PermissionSet') return NagRuleCompliance.NOT_APPLICABLE;
   const managed = resolvedProperty(node, 'ManagedPolicies');
-  const admin = Array.isArray(managed) && managed.some(arn => ADMINISTRATOR_ACCESS.test(flatten(node, arn)));
+  const admin = Array.isArray(managed) && managed.some(arn => ADMINISTRATOR_ACCESS_ARN.test(flatten(node, arn)));
   if (!admin) return NagRuleCompliance.COMPLIANT;
   return resolvedProperty(node, 'PermissionsBoundary') === undefined ? ['ManagedPolicy::AdministratorAccess'] : NagRuleCompliance.COMPLIANT;
 }, 'name', { value: parse(__filename).name });

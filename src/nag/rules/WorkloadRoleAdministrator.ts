@@ -2,12 +2,11 @@ import { parse } from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag/lib/nag-rules';
 import { WayKind, serviceName } from '../../core/trust-scope';
-import { findResource, logicalIdOf, policiesAttachedTo, resolvedProperty } from '../stack-index';
+import { ADMINISTRATOR_ACCESS_ARN, findResource, logicalIdOf, policiesAttachedTo, resolvedProperty } from '../stack-index';
 import { describe, findingsOr, flatten, trustScopes } from '../trust-statements';
 
 /** The compute services whose roles hand credentials to code: EC2 instances, ECS tasks, Lambda functions. */
 const WORKLOAD_SERVICES = new Set(['ec2', 'ecs-tasks', 'lambda']);
-const ADMINISTRATOR_ACCESS = /^arn:[a-z-]+:iam::aws:policy\/AdministratorAccess$/;
 
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -44,7 +43,7 @@ export default Object.defineProperty((node: CfnResource): NagRuleResult => {
   if (!workload) return NagRuleCompliance.NOT_APPLICABLE;
   const findings: string[] = [];
   for (const arn of list(resolvedProperty(node, 'ManagedPolicyArns'))) {
-    if (ADMINISTRATOR_ACCESS.test(flatten(node, arn))) {
+    if (ADMINISTRATOR_ACCESS_ARN.test(flatten(node, arn))) {
       findings.push('ManagedPolicy::AdministratorAccess');
       continue;
     }
