@@ -310,7 +310,7 @@ export class AccessKeyGuardrails extends Construct {
       conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'AWS:SourceAccount': stack.account } },
     }));
     const channel = new config.CfnDeliveryChannel(this, 'DeliveryChannel', { s3BucketName: bucket.bucketName });
-    channel.addDependency(recorder);
+    channel.addResourceDependency(recorder);
     return { recorder, channel };
   }
 }

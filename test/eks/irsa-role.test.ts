@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { IrsaCluster, IrsaRole } from '../../src';
+import { withoutDeprecationFailures } from '../support/deprecations';
 import { OTHER_ACCOUNT, TEST_ACCOUNT, TEST_ENV } from '../support/env';
 import { nagFindings } from '../support/nag';
 import { AssumeRequest, simulate, webIdentity } from '../support/simulate';
@@ -91,11 +92,11 @@ describe('IrsaRole', () => {
       // GIVEN
       const stack = newStack();
       const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33 });
-      // WHEN
-      const role = new IrsaRole(stack, 'Reader', {
+      // WHEN (aws-eks-v2's Cluster creates its provider with its own deprecated OpenIdConnectProvider)
+      const role = await withoutDeprecationFailures(() => new IrsaRole(stack, 'Reader', {
         clusters: [IrsaCluster.fromClusterV2(cluster)],
         serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
-      });
+      }));
       // THEN
       await expectOnlyTheServiceAccount(stack, role, cluster.openIdConnectProvider);
     });
@@ -103,10 +104,10 @@ describe('IrsaRole', () => {
     test('IrsaCluster.fromOpenIdConnectProvider on an aws-eks-v2 Cluster', async () => {
       const stack = newStack();
       const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33 });
-      const role = new IrsaRole(stack, 'Reader', {
+      const role = await withoutDeprecationFailures(() => new IrsaRole(stack, 'Reader', {
         clusters: [IrsaCluster.fromOpenIdConnectProvider(cluster.openIdConnectProvider)],
         serviceAccounts: [{ serviceAccountNamespace: 'orders', serviceAccountName: 'reader' }],
-      });
+      }));
       await expectOnlyTheServiceAccount(stack, role, cluster.openIdConnectProvider);
     });
   });

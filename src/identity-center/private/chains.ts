@@ -35,9 +35,9 @@ export class DependencyChains {
     }
     const before = list[lo - 1];
     const after = list[lo];
-    if (before && after) after.resource.removeDependency(before.resource);
-    if (before) resource.addDependency(before.resource);
-    if (after) after.resource.addDependency(resource);
+    if (before && after) after.resource.removeResourceDependency(before.resource);
+    if (before) resource.addResourceDependency(before.resource);
+    if (after) after.resource.addResourceDependency(resource);
     list.splice(lo, 0, { key, resource });
   }
 }
