@@ -208,6 +208,7 @@ export class AccountAssignments extends Construct {
     });
     const principal = entry.principal._identity(this, this.instance);
     const accounts = entry.targets.flatMap(t => t.accountIds);
+    const added: Array<{ readonly scope: Construct; readonly chain: number; readonly logicalId: string; readonly resource: sso.CfnAssignment }> = [];
     for (const permissionSet of entry.permissionSets) {
       const setIdentity = permissionSetIdentity(stack, permissionSet);
       for (const account of accounts) {
@@ -227,9 +228,14 @@ export class AccountAssignments extends Construct {
         });
         assignment.overrideLogicalId(logicalId);
         this.resources.push(assignment);
-        this.chainOf(scope).insert(chainOfHash(hash), logicalId, assignment);
+        added.push({ scope, chain: chainOfHash(hash), logicalId, resource: assignment });
       }
     }
+    // In the order of the chains, each new assignment is appended to its chain: one
+    // dependency each, where inserting them as they come would rewire the chains over and
+    // over. The chains end the same either way.
+    added.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
+    for (const a of added) this.chainOf(a.scope).insert(a.chain, a.logicalId, a.resource);
   }
 
   /**
