@@ -1,6 +1,5 @@
-import { Annotations, AspectPriority, Aspects, CfnElement, CfnJson, IResolvable, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnElement, CfnJson, IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
 import { hasTokenKey, tokenKeysJson } from './cfn-json';
 import { Comparison, MULTI_VALUED_KEYS } from './comparison';
 import { conditionAlternatives, operatorId } from './condition-render';
@@ -137,8 +136,9 @@ export class TrustStatement {
  * - the minified policy is measured at synthesis: a warning above IAM's default quota
  *   (2,048 characters), an error above `maxSize`.
  *
- * Statements are written into `role.assumeRolePolicy` at synthesis, so conditions can
- * be added until then. Pass `TrustPolicy.deferred()` as the role's `assumedBy`:
+ * Statements are written into `role.assumeRolePolicy` when the document is first read
+ * (at synthesis, or earlier by an Aspect or `toJSON()`), so conditions can be added until
+ * then. Pass `TrustPolicy.deferred()` as the role's `assumedBy`:
  *
  * @example
  * const role = new iam.Role(this, 'Role', { assumedBy: TrustPolicy.deferred() });
@@ -185,11 +185,25 @@ export class TrustPolicy {
       fail(this.site, 'assumedBy', 'the role has no assume-role policy', 'create the role with assumedBy: TrustPolicy.deferred()');
     }
 
-    Aspects.of(role).add({
-      visit: (node: IConstruct) => {
-        if (node === role) this.render();
+    // The statements are written into the role's document when it is first read (by an
+    // Aspect that resolves the role, by validation or by synthesis): until then conditions
+    // can be added. This costs nothing per construct, where an Aspect per role would be
+    // visited at every synthesis pass.
+    const document = role.assumeRolePolicy;
+    const resolveDocument = document.resolve.bind(document);
+    const documentJson = document.toJSON.bind(document);
+    Object.defineProperty(document, 'resolve', {
+      value: (context: IResolveContext) => {
+        this.render();
+        return resolveDocument(context);
       },
-    }, { priority: AspectPriority.MUTATING });
+    });
+    Object.defineProperty(document, 'toJSON', {
+      value: () => {
+        this.render();
+        return documentJson();
+      },
+    });
     role.node.addValidation({ validate: () => this.validate() });
   }
 

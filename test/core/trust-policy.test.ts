@@ -1,6 +1,7 @@
-import { App, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Aws, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import { TrustCondition, TrustPolicy } from '../../src';
 import { TEST_ENV } from '../support/env';
 import { nagFindings } from '../support/nag';
@@ -263,6 +264,36 @@ describe('TrustPolicy', () => {
       const statement = oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
       Template.fromStack(stack);
       expect(() => statement.addConditions(TrustCondition.stringMatches(SUB, ['repo:acme/web:*']))).toThrow(/the trust policy was already synthesized/);
+    });
+
+    test('an Aspect of the app reads the rendered trust, and nothing can be added after it was read', () => {
+      const { stack, role, trust } = roleWithTrust();
+      const statement = oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+      const seen: any[] = [];
+      Aspects.of(stack).add({
+        visit: (node: IConstruct) => {
+          if (node instanceof iam.CfnRole) seen.push(stack.resolve(node.assumeRolePolicyDocument));
+        },
+      });
+      Template.fromStack(stack);
+      expect(seen).toHaveLength(1);
+      expect(seen[0].Statement).toEqual([expect.objectContaining({
+        Principal: { Federated: PROVIDER },
+        Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:acme/api:ref:refs/heads/main' } },
+      })]);
+      expect(role.assumeRolePolicy!.toJSON().Statement).toHaveLength(1);
+      expect(() => statement.addConditions(TrustCondition.stringMatches(SUB, ['repo:acme/web:*']))).toThrow(/the trust policy was already synthesized/);
+    });
+
+    test('the document read with toJSON holds the statements added so far', () => {
+      const { role, trust } = roleWithTrust();
+      oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+      expect(role.assumeRolePolicy!.toJSON()).toEqual({
+        Version: '2012-10-17',
+        Statement: [expect.objectContaining({ Action: 'sts:AssumeRoleWithWebIdentity' })],
+      });
+      expect(() => trust.addStatement({ principals: [new iam.AccountPrincipal('333333333333')], actions: ['sts:AssumeRole'] }))
+        .toThrow(/prop 'statements': the trust policy was already synthesized/);
     });
 
     test('a maximum size that is not a positive whole number', () => {
