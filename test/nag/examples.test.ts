@@ -30,15 +30,25 @@ interface Run {
   readonly map?: AccessMap;
 }
 
-/** The context the CDK CLI passes to an app: path and asset metadata in the templates. */
-const CLI_CONTEXT = JSON.stringify({ 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': false });
+/**
+ * The context the CDK CLI passes to an app (path and asset metadata in the templates), and
+ * the flag of apps made by `cdk init` that makes aws-cdk-lib's built-in CloudFormation
+ * validation findings errors, which fail synthesis (without it they are only warnings).
+ */
+const CLI_CONTEXT = JSON.stringify({
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': false,
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+});
 
 function synth(example: string): Promise<Run> {
   const outdir = mkdtempSync(join(tmpdir(), 'nag-example-'));
   return new Promise(resolve => {
     execFile(process.execPath, [compiledExample(example)], {
       cwd: ROOT,
-      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: CLI_CONTEXT, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      // The built-in CloudFormation validation is on here (the other tests turn it off: support/setup.ts).
+      env: { ...process.env, CDK_VALIDATION: 'true', CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: CLI_CONTEXT, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       maxBuffer: 64 * 1024 * 1024,
     }, (error, stdout, stderr) => {
       const reportFile = join(outdir, 'validation-report.json');
