@@ -29,6 +29,13 @@ export function conditionAlternatives(conditions: TrustCondition[]): ConditionOb
   let results: ConditionObject[] = [{}];
   for (const g of groups.values()) {
     const options = operatorOptions(g.comparison, g.values);
+    if (options.length === 1) {
+      // One operator: every alternative gets the key (each alternative's blocks are its own).
+      const [operator, values] = options[0];
+      const value = values.length === 1 ? values[0] : values;
+      for (const base of results) (base[operator] ??= {})[g.key] = value;
+      continue;
+    }
     const next: ConditionObject[] = [];
     for (const base of results) {
       for (const [operator, values] of options) {

@@ -20,7 +20,8 @@ export function literalText(value: string, placeholder: string = DEPLOY_TIME): s
 
 /** Whether the literal text of `value` (tokens left out) has an IAM wildcard (`*` or `?`). */
 export function hasLiteralWildcard(value: string): boolean {
-  return hasWildcard(literalText(value, ''));
+  // Token markers hold neither `*` nor `?`: without them in the text, there is nothing to read.
+  return hasWildcard(value) && hasWildcard(literalText(value, ''));
 }
 
 /**
