@@ -201,6 +201,23 @@ function mergedTrustPolicies(s: Synthesized): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The most resources CloudFormation would start at once in any template: assignments that
+ * depend on no other assignment, and nested stacks that depend on no other nested stack.
+ */
+function mostAssignmentsAtOnce(s: Synthesized): { assignments: number; nestedStacks: number } {
+  let assignments = 0;
+  let nestedStacks = 0;
+  for (const t of Object.values(s.templates)) {
+    const resources: Record<string, any> = t.Resources ?? {};
+    const free = (type: string): number => Object.values(resources).filter(r => r.Type === type
+      && ![r.DependsOn ?? []].flat().some((d: string) => resources[d]?.Type === type)).length;
+    assignments = Math.max(assignments, free('AWS::SSO::Assignment'));
+    nestedStacks = Math.max(nestedStacks, free('AWS::CloudFormation::Stack'));
+  }
+  return { assignments, nestedStacks };
+}
+
 function withoutMetadata(templates: Record<string, any>): unknown {
   return Object.values(templates).map(t => Object.fromEntries(Object.entries<any>(t.Resources ?? {}).filter(([, r]) => r.Type !== 'AWS::CDK::Metadata')));
 }
@@ -262,8 +279,18 @@ function verify(request: ChildRequest): Verification {
       for (const [id, where] of before) if (after.get(id) !== where) moved++;
       facts.movedOnGrowth = moved;
       checks.push({ check: 'growth (+1 group, +10 accounts) moves no assignment', ok: moved === 0 });
+      for (const v of ['ours', 'hand'] as const) {
+        const most = mostAssignmentsAtOnce(built[v]!);
+        facts[`${v}MostCreatedAtOnce`] = most;
+        checks.push({ check: `${v === 'ours' ? 'ours' : 'hand-written'}: at most ${IDENTITY_CENTER.concurrency} assignments created at once in any stack, the nested stacks one after another`, ok: most.assignments <= IDENTITY_CENTER.concurrency && most.nestedStacks <= 1 });
+      }
+      if (built.unchained) facts.unchainedMostCreatedAtOnce = mostAssignmentsAtOnce(built.unchained);
       notes.push('Hand-written: CfnPermissionSet and CfnAssignment in 50 NestedStacks, round-robin placement, ids by index '
-        + '(placement that moves assignments when the set grows; ours places by a hash of each combination).');
+        + '(placement that moves assignments when the set grows; ours places by a hash of each combination), with the DependsOn chains '
+        + `deployment needs: each assignment depends on the one created ${IDENTITY_CENTER.concurrency} before it in its stack, each nested stack on the one before it.`);
+      if (built.unchained) {
+        notes.push('Floor (informational): the same L1s without the chains; CloudFormation would start every assignment of a stack at once, which AWS::SSO::Assignment does not survive.');
+      }
       break;
     }
     case 'nag':

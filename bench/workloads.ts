@@ -19,9 +19,10 @@ import type * as Lib from '../src';
 
 /**
  * A variant of a workload: `ours`, `hand` or `peer` (`pack` / `noop` for the nag row,
- * `replay` for the platform row's L1 floor).
+ * `replay` for the platform row's L1 floor, `unchained` for the Identity Center row's
+ * hand-written L1s without the `DependsOn` chains that deployment needs).
  */
-export type VariantName = 'ours' | 'hand' | 'peer' | 'pack' | 'noop' | 'replay';
+export type VariantName = 'ours' | 'hand' | 'peer' | 'pack' | 'noop' | 'replay' | 'unchained';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
 /** CloudFormation allows 500 resources per stack; the GitHub rows keep one below. */
@@ -176,8 +177,12 @@ export function crossAccount(variant: VariantName, pairs: number, outdir: string
 const PERMISSION_SETS = ['Administrator', 'Developer', 'ReadOnly', 'Billing', 'Auditor', 'Network', 'Security', 'Data', 'Support', 'Operator'];
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 
-/** Shape of the Identity Center row: `accounts` x 10 permission sets x 10 groups. */
-export const IDENTITY_CENTER = { groups: 10, permissionSets: 10, shards: 50 };
+/**
+ * Shape of the Identity Center row: `accounts` x 10 permission sets x 10 groups, in 50
+ * nested stacks, at most 10 assignments created at once in each (the library's default
+ * `maxConcurrentAssignments`).
+ */
+export const IDENTITY_CENTER = { groups: 10, permissionSets: 10, shards: 50, concurrency: 10 };
 
 function groupId(i: number): string {
   return `11111111-2222-3333-4444-${String(i).padStart(12, '0')}`;
@@ -195,6 +200,13 @@ export function accountAssignmentsOf(app: App): Lib.AccountAssignments {
 /**
  * `accounts` accounts x 10 permission sets x `groups` groups, sharded into 50 nested
  * stacks: with this library (hash placement) or with the L1s (round-robin placement).
+ *
+ * CloudFormation creates every assignment without a dependency at once, and
+ * `AWS::SSO::Assignment` fails with throttling or conflicts from about 10 to 20 at once, so
+ * the hand-written L1s chain them as the library does: in each stack every assignment
+ * depends on the one created 10 before it, and each nested stack on the one before it.
+ * `unchained` leaves the chains out (a template that synthesizes but fails to deploy at
+ * this size): an informational floor.
  */
 export function identityCenter(variant: VariantName, accounts: number, outdir: string, groups: number = IDENTITY_CENTER.groups): App {
   const app = new App({ outdir });
@@ -230,11 +242,20 @@ export function identityCenter(variant: VariantName, accounts: number, outdir: s
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess').managedPolicyArn],
   }));
   const shards = Array.from({ length: IDENTITY_CENTER.shards }, (_, i) => new NestedStack(stack, `Shard${i}`));
+  const chained = variant !== 'unchained';
+  if (chained) {
+    shards.forEach((shard, i) => {
+      if (i > 0) shard.nestedStackResource!.addResourceDependency(shards[i - 1].nestedStackResource!);
+    });
+  }
+  /** The assignments of each shard, in the order created. */
+  const inShard: sso.CfnAssignment[][] = shards.map(() => []);
   let n = 0;
   for (let g = 0; g < groups; g++) {
     for (const [p, set] of sets.entries()) {
       for (const id of ids) {
-        new sso.CfnAssignment(shards[n++ % shards.length], `G${g}P${p}A${id}`, {
+        const shard = n++ % shards.length;
+        const assignment = new sso.CfnAssignment(shards[shard], `G${g}P${p}A${id}`, {
           instanceArn: INSTANCE_ARN,
           permissionSetArn: set.attrPermissionSetArn,
           principalType: 'GROUP',
@@ -242,6 +263,11 @@ export function identityCenter(variant: VariantName, accounts: number, outdir: s
           targetType: 'AWS_ACCOUNT',
           targetId: id,
         });
+        const before = inShard[shard];
+        if (chained && before.length >= IDENTITY_CENTER.concurrency) {
+          assignment.addResourceDependency(before[before.length - IDENTITY_CENTER.concurrency]);
+        }
+        before.push(assignment);
       }
     }
   }
