@@ -81,6 +81,14 @@ export interface AccountAssignmentsProps {
   readonly maxConcurrentAssignments?: number;
 }
 
+/** An assignment just created, before it joins its dependency chain. */
+interface NewAssignment {
+  readonly scope: Construct;
+  readonly chain: number;
+  readonly logicalId: string;
+  readonly resource: sso.CfnAssignment;
+}
+
 /**
  * Account assignments of IAM Identity Center, declared as data.
  *
@@ -153,13 +161,17 @@ export class AccountAssignments extends Construct {
     this.instance = props.instance;
     this.maxAssignmentsPerStack = max;
     this.shardCount = props.shardCount;
-    (props.assignments ?? []).forEach((entry, i) => this.add(entry, `assignments[${i}]`));
+    const added: NewAssignment[] = [];
+    (props.assignments ?? []).forEach((entry, i) => this.add(entry, `assignments[${i}]`, added));
+    this.chain(added);
     watchStackLimits(this, ASSIGNMENTS_HINT);
   }
 
   /** Adds access: one assignment per new combination of principal, permission set and account. */
   public addAssignment(entry: AssignmentEntry): void {
-    this.add(entry, 'addAssignment');
+    const added: NewAssignment[] = [];
+    this.add(entry, 'addAssignment', added);
+    this.chain(added);
   }
 
   /** The number of assignments (distinct combinations). */
@@ -177,7 +189,18 @@ export class AccountAssignments extends Construct {
     return [...this.resources];
   }
 
-  private add(entry: AssignmentEntry, prop: string): void {
+  /**
+   * Puts new assignments into their dependency chains. In the order of the chains each one
+   * is appended to its chain: one dependency each, where inserting them as they come would
+   * rewire the chains over and over. The chains end the same either way.
+   */
+  private chain(added: NewAssignment[]): void {
+    added.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
+    for (const a of added) this.chainOf(a.scope).insert(a.chain, a.logicalId, a.resource);
+  }
+
+  /** Creates the assignments of `entry` and lists them in `added`, to be chained by {@link chain}. */
+  private add(entry: AssignmentEntry, prop: string, added: NewAssignment[]): void {
     const site = this.site;
     entry.principal._validate(site, `${prop}.principal`, this.instance);
     if (entry.permissionSets.length === 0) fail(site, `${prop}.permissionSets`, 'the list is empty', 'name at least one permission set');
@@ -208,7 +231,6 @@ export class AccountAssignments extends Construct {
     });
     const principal = entry.principal._identity(this, this.instance);
     const accounts = entry.targets.flatMap(t => t.accountIds);
-    const added: Array<{ readonly scope: Construct; readonly chain: number; readonly logicalId: string; readonly resource: sso.CfnAssignment }> = [];
     for (const permissionSet of entry.permissionSets) {
       const setIdentity = permissionSetIdentity(stack, permissionSet);
       for (const account of accounts) {
@@ -231,11 +253,6 @@ export class AccountAssignments extends Construct {
         added.push({ scope, chain: chainOfHash(hash), logicalId, resource: assignment });
       }
     }
-    // In the order of the chains, each new assignment is appended to its chain: one
-    // dependency each, where inserting them as they come would rewire the chains over and
-    // over. The chains end the same either way.
-    added.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
-    for (const a of added) this.chainOf(a.scope).insert(a.chain, a.logicalId, a.resource);
   }
 
   /**

@@ -26,7 +26,9 @@ export class DependencyChains {
    */
   public insert(chain: number, key: string, resource: CfnResource): void {
     const list = this.chains[chain % this.width];
-    let lo = 0;
+    // Appending (keys in order) needs no search.
+    const last = list[list.length - 1];
+    let lo = last === undefined || last.key < key ? list.length : 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
