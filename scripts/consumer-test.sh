@@ -5,7 +5,8 @@
 # every pattern the README shows (scripts/consumer/app.ts) with AwsSolutions and
 # AccessPatternsChecks registered. It runs twice: with the newest aws-cdk-lib the registry
 # serves (and the newest cdk-nag and constructs), and with the oldest versions the package's
-# peer dependencies accept. Any unacknowledged finding fails the synth.
+# peer dependencies accept. Any unacknowledged finding, and any deprecation warning
+# (a deprecated aws-cdk-lib API called), fails the run.
 #
 # Usage: bash scripts/consumer-test.sh [newest|floor ...]   (default: both)
 # Env:   CONSUMER_TEST_KEEP=1 keeps the apps (their paths are printed).
@@ -72,7 +73,13 @@ consume() {
   t0=$SECONDS
   # cdk.json's app command as cdk init wrote it (tsc type-checks the app, tsx runs it).
   if (cd "$dir" && npx --no-install cdk synth --no-notices --quiet --no-version-reporting >"$dir/synth.log" 2>&1); then
-    echo "   cdk synth: ok in $((SECONDS - t0))s ($(ls "$dir"/cdk.out/*.template.json | wc -l) templates, no unacknowledged findings)"
+    # A deprecated aws-cdk-lib API called while synthesizing prints a jsii warning users would see.
+    if grep -q "is deprecated, and will be removed" "$dir/synth.log"; then
+      echo "!! $run: cdk synth printed deprecation warnings:"
+      grep -A1 "is deprecated, and will be removed" "$dir/synth.log"
+      return 1
+    fi
+    echo "   cdk synth: ok in $((SECONDS - t0))s ($(ls "$dir"/cdk.out/*.template.json | wc -l) templates, no unacknowledged findings, no deprecation warnings)"
   else
     echo "!! $run: cdk synth failed:"
     cat "$dir/synth.log"

@@ -121,15 +121,25 @@ const KEY_SLOTS: Record<string, Slot> = {
   'aws:requesttag/eks-cluster-arn': 'clusterArn',
 };
 
+/**
+ * Where a value stands: the literal key above it, and the path above that (undefined at the
+ * top). A chain rather than an array, so that walking a policy copies no arrays.
+ */
+export interface PolicyPath {
+  readonly key: string;
+  readonly parent?: PolicyPath;
+}
+
 /** The slot of a value at `path` (the literal keys above it), if it tells the value's kind. */
-export function slotAt(path: string[], services: string[]): Slot | undefined {
-  const n = path.length;
-  if (n >= 2 && path[n - 2] === 'Principal') {
-    if (path[n - 1] === 'AWS') return 'awsPrincipal';
-    if (path[n - 1] === 'Federated') return 'federatedPrincipal';
+export function slotAt(path: PolicyPath | undefined, services: string[]): Slot | undefined {
+  const last = path?.key;
+  const second = path?.parent?.key;
+  if (second === 'Principal') {
+    if (last === 'AWS') return 'awsPrincipal';
+    if (last === 'Federated') return 'federatedPrincipal';
   }
-  if (n >= 3 && path[n - 3] === 'Condition') {
-    const key = path[n - 1].toLowerCase();
+  if (last !== undefined && path?.parent?.parent?.key === 'Condition') {
+    const key = last.toLowerCase();
     if (key === 'aws:sourcearn' && services.includes('rolesanywhere.amazonaws.com')) return 'trustAnchorArn';
     return KEY_SLOTS[key];
   }

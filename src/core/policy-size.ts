@@ -1,8 +1,8 @@
 import { splitOf } from './intrinsics';
 import {
   ACCOUNT_ID_LENGTH, arnFieldLength, EKS_CLUSTER_NAME_LENGTH, EKS_OIDC_ID_LENGTH, IAM_NAME_LENGTH, IAM_PATH_LENGTH, IAM_UNIQUE_ID_LENGTH,
-  LONGEST_PARTITION, LONGEST_URL_SUFFIX_LENGTH, longestRegionLength, OIDC_ISSUER_LENGTH, ORGANIZATION_ID_LENGTH, SAML_PROVIDER_NAME_LENGTH,
-  Slot, slotAt, STACK_NAME_LENGTH, TemplateResourceLookup, UNKNOWN_ARN_LENGTH, UNKNOWN_REF_LENGTH, UUID_LENGTH,
+  LONGEST_PARTITION, LONGEST_URL_SUFFIX_LENGTH, longestRegionLength, OIDC_ISSUER_LENGTH, ORGANIZATION_ID_LENGTH, PolicyPath,
+  SAML_PROVIDER_NAME_LENGTH, Slot, slotAt, STACK_NAME_LENGTH, TemplateResourceLookup, UNKNOWN_ARN_LENGTH, UNKNOWN_REF_LENGTH, UUID_LENGTH,
 } from './policy-size-kinds';
 
 // The per-kind lengths and the template lookup live in policy-size-kinds.ts; importable from here too.
@@ -91,7 +91,7 @@ export function estimatePolicyLength(
   /** A template property of known kind: absent, literal, or estimated up to `max`. */
   const property = (value: unknown, max: number, absent: string = fill(max)): string => {
     if (value === undefined) return absent;
-    return atMost(max, () => scalar(value, []));
+    return atMost(max, () => scalar(value));
   };
 
   const slotValue = (slot: Slot): string => {
@@ -109,7 +109,7 @@ export function estimatePolicyLength(
   const eksIssuerUrl = (): string =>
     `https://oidc.eks.${region()}.${fill(LONGEST_URL_SUFFIX_LENGTH)}/id/${fill(EKS_OIDC_ID_LENGTH)}`;
   const oidcProviderArn = (url: unknown): string => {
-    const issuer = url === undefined ? fill(OIDC_ISSUER_LENGTH) : atMost(OIDC_ISSUER_LENGTH, () => scalar(url, []).replace(/^https:\/\//, ''));
+    const issuer = url === undefined ? fill(OIDC_ISSUER_LENGTH) : atMost(OIDC_ISSUER_LENGTH, () => scalar(url).replace(/^https:\/\//, ''));
     return arn('iam', false, `oidc-provider/${issuer}`);
   };
   const eksClusterName = (p: Record<string, unknown>, key: 'Name' | 'Config'): string => {
@@ -154,7 +154,7 @@ export function estimatePolicyLength(
       case 'AWS::Cognito::IdentityPool':
         return attribute === undefined || attribute === 'Id' ? `${region()}:${fill(UUID_LENGTH)}` : undefined;
       case 'Custom::AWSCDKCfnJson':
-        return attribute === 'Value' && p.Value !== undefined ? jsonValue(scalar(p.Value, [])) : undefined;
+        return attribute === 'Value' && p.Value !== undefined ? jsonValue(scalar(p.Value)) : undefined;
       default:
         return undefined;
     }
@@ -213,7 +213,7 @@ export function estimatePolicyLength(
 
   const getAtt = (logicalId: string, attribute: string): unknown => {
     const given = lookupGetAtt(logicalId, attribute);
-    if (given !== undefined) return jsonValue(concrete(given, []));
+    if (given !== undefined) return jsonValue(concrete(given));
     const value = known(logicalId, attribute) ?? attributeValue(attribute);
     if (value !== undefined) return value;
     return unknownValue(/Arn$/.test(attribute) ? UNKNOWN_ARN_LENGTH : UNKNOWN_REF_LENGTH);
@@ -229,12 +229,12 @@ export function estimatePolicyLength(
       if (i > 0) text += delimiter;
       const isArn = text.startsWith('arn:') || (i === 0 && typeof p === 'string' && p.startsWith('arn:'));
       const max = isArn ? arnFieldLength(text) : undefined;
-      text += max === undefined ? scalar(p, []) : atMost(max, () => scalar(p, []));
+      text += max === undefined ? scalar(p) : atMost(max, () => scalar(p));
     });
     return text;
   };
 
-  const intrinsic = (name: string, arg: unknown, path: string[]): unknown => {
+  const intrinsic = (name: string, arg: unknown, path: PolicyPath | undefined): unknown => {
     estimated = true;
     switch (name) {
       case 'Ref': return ref(String(arg));
@@ -255,7 +255,7 @@ export function estimatePolicyLength(
         const split = isObject(list) ? splitOf(list) : undefined;
         if (split?.delimiter === 'https://' && Number(index) === 1) {
           return atMost(OIDC_ISSUER_LENGTH, () => {
-            const url = scalar(split.source, []);
+            const url = scalar(split.source);
             return url.includes('https://') ? url.split('https://')[1] : unknownValue(UNKNOWN_REF_LENGTH);
           });
         }
@@ -265,11 +265,11 @@ export function estimatePolicyLength(
         if (Array.isArray(items) && Number.isInteger(i) && i >= 0 && i < items.length) return items[i];
         // Out of range for the estimate: an element is never longer than the whole.
         if (unknowns === before) unknowns++;
-        return Array.isArray(items) ? items.map(x => scalar(x, [])).join('') : scalar(items, []);
+        return Array.isArray(items) ? items.map(x => scalar(x)).join('') : scalar(items);
       }
       case 'Fn::Split': {
         const [delimiter, source] = arg as [string, unknown];
-        return scalar(source, []).split(delimiter);
+        return scalar(source).split(delimiter);
       }
       case 'Fn::If': {
         // The longer of the two branches.
@@ -306,14 +306,14 @@ export function estimatePolicyLength(
     return join('', parts);
   };
 
-  const scalar = (value: unknown, path: string[]): string => {
+  const scalar = (value: unknown, path?: PolicyPath): string => {
     const v = concrete(value, path);
     return typeof v === 'string' ? v : JSON.stringify(v);
   };
 
   let services: string[] = [];
 
-  const concrete = (value: unknown, path: string[]): unknown => {
+  const concrete = (value: unknown, path?: PolicyPath): unknown => {
     if (Array.isArray(value)) return value.map(v => concrete(v, path));
     if (value === null || typeof value !== 'object') return value;
     const obj = value as Record<string, unknown>;
@@ -330,14 +330,14 @@ export function estimatePolicyLength(
     if ('Principal' in obj) services = servicesOf(obj.Principal);
     try {
       const out: Record<string, unknown> = {};
-      for (const k of keys) out[k] = concrete(obj[k], [...path, k]);
+      for (const k of keys) out[k] = concrete(obj[k], { key: k, parent: path });
       return out;
     } finally {
       services = outer;
     }
   };
 
-  const json = JSON.stringify(concrete(resolved, []));
+  const json = JSON.stringify(concrete(resolved));
   return { length: json.length, estimated };
 }
 
