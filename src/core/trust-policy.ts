@@ -188,7 +188,9 @@ export class TrustPolicy {
     // The statements are written into the role's document when it is first read (by an
     // Aspect that resolves the role, by validation or by synthesis): until then conditions
     // can be added. This costs nothing per construct, where an Aspect per role would be
-    // visited at every synthesis pass.
+    // visited at every synthesis pass. The role's own validation may run before they are
+    // written; what it checks of a trust statement (a principal and an action) addStatement
+    // has refused already.
     const document = role.assumeRolePolicy;
     const resolveDocument = document.resolve.bind(document);
     const documentJson = document.toJSON.bind(document);
