@@ -1,5 +1,5 @@
 import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { LONGEST_REGION_LENGTH } from './regions';
 
 /**
  * What the policy size estimator (`policy-size.ts`) knows about the kinds of values: the
@@ -47,17 +47,13 @@ export const UNKNOWN_REF_LENGTH = 24;
 /** An attribute of unknown kind named Arn or ending in Arn. */
 export const UNKNOWN_ARN_LENGTH = 72;
 
-let longestRegion: number | undefined;
-
 /**
- * The longest region name in aws-cdk-lib's region table (at least 14). The table is loaded
- * on the first call only: most policies name no region.
+ * The longest region name in aws-cdk-lib's region table (at least 14). A constant held
+ * against the table by a test, because loading the table costs more than synthesizing a
+ * hundred roles.
  */
 export function longestRegionLength(): number {
-  if (longestRegion === undefined) {
-    longestRegion = Math.max(MIN_REGION_LENGTH, ...RegionInfo.regions.map(r => r.name.length));
-  }
-  return longestRegion;
+  return Math.max(MIN_REGION_LENGTH, LONGEST_REGION_LENGTH);
 }
 
 /**

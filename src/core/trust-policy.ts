@@ -348,8 +348,9 @@ export class TrustPolicy {
     };
     // Without a partition the estimate counts the longest one (aws-us-gov), so a policy
     // within both limits is within them in every partition. Only a longer one is measured
-    // again with the stack's partition: finding it loads aws-cdk-lib's region table,
-    // which costs more than synthesizing a hundred roles.
+    // again with the stack's partition (for a region newer than this library's region
+    // table, finding it loads aws-cdk-lib's, which costs more than synthesizing a hundred
+    // roles).
     const resources = templateResourceLookup(stack);
     let size = estimatePolicyLength(resolved, lookup, undefined, resources);
     if (size.length > Math.min(this.maxSize, DEFAULT_TRUST_POLICY_QUOTA)) {

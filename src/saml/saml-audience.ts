@@ -1,8 +1,8 @@
 import { Fn, Stack, Token } from 'aws-cdk-lib';
-import { FactName, RegionInfo } from 'aws-cdk-lib/region-info';
+import { FactName } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { ErrorSite, fail } from '../core/errors';
-import { isRegionCode, knownPartitionOf, partitionOfRegion } from '../core/regions';
+import { isRegionCode, knownPartitionOf, partitionOfRegion, samlSignOnUrlOf } from '../core/regions';
 import { quote } from '../core/validation';
 
 /**
@@ -56,7 +56,7 @@ export abstract class SamlAudience {
 function globalUrl(scope: IConstruct): string | undefined {
   const stack = Stack.of(scope);
   if (Token.isUnresolved(stack.region)) return stack.regionalFact(FactName.SAML_SIGN_ON_URL);
-  return RegionInfo.get(stack.region).samlSignOnUrl || undefined;
+  return samlSignOnUrlOf(stack.region);
 }
 
 class GlobalAudience extends SamlAudience {
@@ -85,8 +85,7 @@ class RegionalAudience extends SamlAudience {
     if (!isRegionCode(this.region)) {
       fail(site, 'audiences', `${quote(this.region)} is not an AWS region code`, 'pass a region code such as \'eu-west-1\'');
     }
-    const info = RegionInfo.get(this.region);
-    const url = info.samlSignOnUrl || undefined;
+    const url = samlSignOnUrlOf(this.region);
     if (url === undefined) {
       fail(site, 'audiences', `aws-cdk-lib knows no SAML sign-in endpoint for region ${quote(this.region)}`,
         'give the endpoint with SamlAudience.custom(url)');
