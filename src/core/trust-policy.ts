@@ -72,6 +72,9 @@ const STRING_OPERATOR_KINDS: ReadonlySet<Comparison> = new Set([Comparison.STRIN
 /** Comparisons whose values would be alternatives, which makes a second value widen the trust. */
 const SINGLE_VALUE_KINDS: ReadonlySet<Comparison> = new Set([Comparison.BOOL, Comparison.NUMERIC_AT_MOST, Comparison.PRESENT]);
 
+/** The trust policies of each role's document, rendered in the order they were attached when it is first read. */
+const TRUST_POLICIES = new WeakMap<iam.PolicyDocument, TrustPolicy[]>();
+
 /** A principal for `assumedBy` that leaves the trust policy to a {@link TrustPolicy}. */
 class DeferredTrustPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
   public readonly policyFragment = new iam.PrincipalPolicyFragment({});
@@ -192,20 +195,27 @@ export class TrustPolicy {
     // written; what it checks of a trust statement (a principal and an action) addStatement
     // has refused already.
     const document = role.assumeRolePolicy;
-    const resolveDocument = document.resolve.bind(document);
-    const documentJson = document.toJSON.bind(document);
-    Object.defineProperty(document, 'resolve', {
-      value: (context: IResolveContext) => {
-        this.render();
-        return resolveDocument(context);
-      },
-    });
-    Object.defineProperty(document, 'toJSON', {
-      value: () => {
-        this.render();
-        return documentJson();
-      },
-    });
+    let policies = TRUST_POLICIES.get(document);
+    if (!policies) {
+      const all: TrustPolicy[] = [];
+      policies = all;
+      TRUST_POLICIES.set(document, all);
+      const resolveDocument = document.resolve.bind(document);
+      const documentJson = document.toJSON.bind(document);
+      Object.defineProperty(document, 'resolve', {
+        value: (context: IResolveContext) => {
+          all.forEach(p => p.render());
+          return resolveDocument(context);
+        },
+      });
+      Object.defineProperty(document, 'toJSON', {
+        value: () => {
+          all.forEach(p => p.render());
+          return documentJson();
+        },
+      });
+    }
+    policies.push(this);
     role.node.addValidation({ validate: () => this.validate() });
   }
 

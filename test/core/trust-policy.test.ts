@@ -296,6 +296,22 @@ describe('TrustPolicy', () => {
         .toThrow(/prop 'statements': the trust policy was already synthesized/);
     });
 
+    test('two trust policies on one role both render', () => {
+      const { stack, role, trust } = roleWithTrust();
+      oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+      const second = new TrustPolicy(role, { kind: 'TestRole' });
+      second.addStatement({
+        principals: [new iam.AccountPrincipal('333333333333')],
+        actions: ['sts:AssumeRole'],
+        conditions: [TrustCondition.stringEquals('sts:ExternalId', ['vendor-id-123'])],
+      });
+      const [roleResource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+      expect(roleResource.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Action: 'sts:AssumeRoleWithWebIdentity' }),
+        expect.objectContaining({ Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'vendor-id-123' } } }),
+      ]);
+    });
+
     test('a maximum size that is not a positive whole number', () => {
       const stack = new Stack(new App(), 'S');
       const role = new iam.Role(stack, 'Role', { assumedBy: TrustPolicy.deferred() });
