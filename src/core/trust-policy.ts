@@ -72,8 +72,64 @@ const STRING_OPERATOR_KINDS: ReadonlySet<Comparison> = new Set([Comparison.STRIN
 /** Comparisons whose values would be alternatives, which makes a second value widen the trust. */
 const SINGLE_VALUE_KINDS: ReadonlySet<Comparison> = new Set([Comparison.BOOL, Comparison.NUMERIC_AT_MOST, Comparison.PRESENT]);
 
+/** No owner-wide checks accepted. */
+const NO_CHECKS: ReadonlySet<string> = new Set();
+
 /** The trust policies of each role's document, rendered in the order they were attached when it is first read. */
 const TRUST_POLICIES = new WeakMap<iam.PolicyDocument, TrustPolicy[]>();
+
+/**
+ * Arrays that grow one item at a time are copied instead of pushed to: a pushed-to array
+ * keeps room for 16 more items (a spread copy keeps some too; `concat` sizes it exactly),
+ * which every role would hold until the app is gone.
+ */
+function append<T>(list: readonly T[], item: T): T[] {
+  return list.length === 0 ? [item] : list.concat([item]);
+}
+
+/** Renders the trust policies of a document before its own method reads it. */
+function renderTrust(document: iam.PolicyDocument): void {
+  TRUST_POLICIES.get(document)?.forEach(p => p._render());
+}
+
+/**
+ * The document's `resolve` and `toJSON`, rendering its trust policies first: one function
+ * for every document (the class's own method is found through `this`), not two closures
+ * per role.
+ */
+function resolveWithTrust(this: iam.PolicyDocument, context: IResolveContext): any {
+  renderTrust(this);
+  return Object.getPrototypeOf(this).resolve.call(this, context);
+}
+function toJsonWithTrust(this: iam.PolicyDocument): any {
+  renderTrust(this);
+  return Object.getPrototypeOf(this).toJSON.call(this);
+}
+
+/** Makes the document render its trust policies whenever it is read. */
+function renderBeforeReading(document: iam.PolicyDocument): void {
+  const own = (name: string) => Object.prototype.hasOwnProperty.call(document, name);
+  if (!own('resolve') && !own('toJSON')) {
+    Object.defineProperty(document, 'resolve', { value: resolveWithTrust });
+    Object.defineProperty(document, 'toJSON', { value: toJsonWithTrust });
+    return;
+  }
+  // The document's own methods were replaced (by other code): wrap those instead.
+  const resolveDocument = document.resolve.bind(document);
+  const documentJson = document.toJSON.bind(document);
+  Object.defineProperty(document, 'resolve', {
+    value: (context: IResolveContext) => {
+      renderTrust(document);
+      return resolveDocument(context);
+    },
+  });
+  Object.defineProperty(document, 'toJSON', {
+    value: () => {
+      renderTrust(document);
+      return documentJson();
+    },
+  });
+}
 
 /** A principal for `assumedBy` that leaves the trust policy to a {@link TrustPolicy}. */
 class DeferredTrustPrincipal extends iam.PrincipalBase implements iam.IAssumeRolePrincipal {
@@ -102,7 +158,7 @@ export class TrustStatement {
   /** @internal */
   public readonly _actions: string[];
   /** @internal */
-  public readonly _conditions: TrustCondition[] = [];
+  public _conditions: TrustCondition[] = [];
   private readonly owner: TrustPolicy;
 
   /** @internal */
@@ -121,7 +177,7 @@ export class TrustStatement {
     this.owner._assertOpen('conditions');
     for (const c of conditions) {
       this.owner._validateCondition(c, this._conditions);
-      this._conditions.push(c);
+      this._conditions = append(this._conditions, c);
     }
   }
 }
@@ -169,11 +225,11 @@ export class TrustPolicy {
 
   private readonly site: ErrorSite;
   private readonly allowOwnerWide: boolean;
-  private readonly ownerWideChecks = new Set<string>();
-  private readonly statements: TrustStatement[] = [];
-  private readonly conditionJson = new Map<string, { json: CfnJson; block: Record<string, unknown> }>();
+  private ownerWideChecks?: Set<string>;
+  private statements: TrustStatement[] = [];
+  private conditionJson?: Map<string, { json: CfnJson; block: Record<string, unknown> }>;
   private rendered = false;
-  private renderedDocument: any[] = [];
+  private renderedDocument: iam.PolicyStatement[] = [];
 
   constructor(role: iam.Role, props: TrustPolicyProps = {}) {
     this.role = role;
@@ -195,27 +251,13 @@ export class TrustPolicy {
     // written; what it checks of a trust statement (a principal and an action) addStatement
     // has refused already.
     const document = role.assumeRolePolicy;
-    let policies = TRUST_POLICIES.get(document);
-    if (!policies) {
-      const all: TrustPolicy[] = [];
-      policies = all;
-      TRUST_POLICIES.set(document, all);
-      const resolveDocument = document.resolve.bind(document);
-      const documentJson = document.toJSON.bind(document);
-      Object.defineProperty(document, 'resolve', {
-        value: (context: IResolveContext) => {
-          all.forEach(p => p.render());
-          return resolveDocument(context);
-        },
-      });
-      Object.defineProperty(document, 'toJSON', {
-        value: () => {
-          all.forEach(p => p.render());
-          return documentJson();
-        },
-      });
+    const policies = TRUST_POLICIES.get(document);
+    if (policies) {
+      TRUST_POLICIES.set(document, append(policies, this));
+    } else {
+      TRUST_POLICIES.set(document, [this]);
+      renderBeforeReading(document);
     }
-    policies.push(this);
     role.node.addValidation({ validate: () => this.validate() });
   }
 
@@ -229,7 +271,7 @@ export class TrustPolicy {
       fail(this.site, 'actions', 'a trust statement needs at least one action', 'pass the STS action, e.g. sts:AssumeRole');
     }
     const statement = new TrustStatement(this, options);
-    this.statements.push(statement);
+    this.statements = append(this.statements, statement);
     statement.addConditions(...(options.conditions ?? []));
     return statement;
   }
@@ -240,7 +282,7 @@ export class TrustPolicy {
    */
   public toStatementsJson(): any[] {
     const stack = Stack.of(this.role);
-    return this.renderStatements().map(s => stack.resolve(s.statement.toStatementJson()));
+    return this.renderStatements().map(s => stack.resolve(s.toStatementJson()));
   }
 
   /**
@@ -250,7 +292,7 @@ export class TrustPolicy {
    * @internal
    */
   public _acceptOwnerWide(check: string): void {
-    this.ownerWideChecks.add(check);
+    (this.ownerWideChecks ??= new Set()).add(check);
   }
 
   /** @internal */
@@ -297,22 +339,23 @@ export class TrustPolicy {
     }
   }
 
-  private render(): void {
+  /**
+   * Writes the statements into the role's document, once.
+   *
+   * @internal
+   */
+  public _render(): void {
     if (this.rendered) return;
-    const document = this.role.assumeRolePolicy!;
-    for (const r of this.renderStatements()) {
-      document.addStatements(r.statement);
-    }
+    this.role.assumeRolePolicy!.addStatements(...this.renderStatements());
     this.rendered = true;
   }
 
   /** Builds the PolicyStatements: one per combination of operator alternatives. */
-  private renderStatements(): Array<{ statement: iam.PolicyStatement }> {
+  private renderStatements(): iam.PolicyStatement[] {
     if (this.rendered) return this.renderedDocument;
-    const result: Array<{ statement: iam.PolicyStatement }> = [];
-    this.statements.forEach((spec, index) => {
-      const alternatives = conditionAlternatives(spec._conditions);
-      alternatives.forEach((condition, variant) => {
+    // concat sizes the array exactly (see append).
+    this.renderedDocument = new Array<iam.PolicyStatement>().concat(...this.statements.map((spec, index) =>
+      conditionAlternatives(spec._conditions).map((condition, variant) => {
         const statement = new iam.PolicyStatement({
           principals: spec._principals,
           actions: spec._actions,
@@ -320,23 +363,21 @@ export class TrustPolicy {
         for (const [operator, block] of Object.entries(condition)) {
           statement.addCondition(operator, this.wrapTokenKeys(`${index}${variant === 0 ? '' : `V${variant}`}${operatorId(operator)}`, block));
         }
-        result.push({ statement });
-      });
-    });
-    this.renderedDocument = result;
-    return result;
+        return statement;
+      })));
+    return this.renderedDocument;
   }
 
   /** A condition block whose keys contain tokens must go through CfnJson. */
   private wrapTokenKeys(id: string, block: Record<string, unknown>): Record<string, unknown> | IResolvable {
     if (!hasTokenKey(block)) return block;
-    const entry = this.conditionJson.get(id);
+    const entry = this.conditionJson?.get(id);
     if (entry && JSON.stringify(entry.block) !== JSON.stringify(block)) {
       // Rendered early (toStatementsJson) and changed since: replace it under the same id.
       this.role.node.tryRemoveChild(`TrustConditions${id}`);
     }
     const json = tokenKeysJson(this.role, `TrustConditions${id}`, block) as CfnJson;
-    this.conditionJson.set(id, { json, block });
+    (this.conditionJson ??= new Map()).set(id, { json, block });
     return json;
   }
 
@@ -348,7 +389,7 @@ export class TrustPolicy {
     const stack = Stack.of(this.role);
     const resolved = stack.resolve(this.role.assumeRolePolicy);
     const blocksByLogicalId = new Map<string, unknown>();
-    for (const { json, block } of this.conditionJson.values()) {
+    for (const { json, block } of this.conditionJson?.values() ?? []) {
       const resource = json.node.findChild('Resource').node.defaultChild as CfnElement;
       blocksByLogicalId.set(stack.resolve(resource.logicalId), block);
     }
@@ -367,7 +408,7 @@ export class TrustPolicy {
       size = estimatePolicyLength(resolved, lookup, knownPartitionOf(this.role), resources);
     }
     const scopeErrors = scopeGuardErrors(this.role, resolved, lookup, {
-      kind: this.site.kind, allowOwnerWide: this.allowOwnerWide, ownerWideChecks: this.ownerWideChecks,
+      kind: this.site.kind, allowOwnerWide: this.allowOwnerWide, ownerWideChecks: this.ownerWideChecks ?? NO_CHECKS,
     });
     if (scopeErrors.length > 0) return scopeErrors;
     const approx = size.estimated ? 'about ' : '';

@@ -312,6 +312,25 @@ describe('TrustPolicy', () => {
       ]);
     });
 
+    test('a document whose own resolve and toJSON other code replaced renders the trust and calls them', () => {
+      const stack = new Stack(new App(), 'S');
+      const role = new iam.Role(stack, 'Role', { assumedBy: TrustPolicy.deferred() });
+      const document = role.assumeRolePolicy!;
+      const calls: string[] = [];
+      const resolve = document.resolve.bind(document);
+      const toJson = document.toJSON.bind(document);
+      document.resolve = (context) => { calls.push('resolve'); return resolve(context); };
+      document.toJSON = () => { calls.push('toJSON'); return toJson(); };
+      const trust = new TrustPolicy(role, { kind: 'TestRole' });
+      oidcStatement(trust, ['repo:acme/api:ref:refs/heads/main']);
+      expect(document.toJSON().Statement).toEqual([expect.objectContaining({ Action: 'sts:AssumeRoleWithWebIdentity' })]);
+      const [roleResource] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+      expect(roleResource.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:acme/api:ref:refs/heads/main' } } }),
+      ]);
+      expect(calls).toEqual(expect.arrayContaining(['toJSON', 'resolve']));
+    });
+
     test('a maximum size that is not a positive whole number', () => {
       const stack = new Stack(new App(), 'S');
       const role = new iam.Role(stack, 'Role', { assumedBy: TrustPolicy.deferred() });
