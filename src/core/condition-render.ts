@@ -16,18 +16,21 @@ export function operatorId(operator: string): string {
  * condition objects: one per combination of operator alternatives.
  */
 export function conditionAlternatives(conditions: TrustCondition[]): ConditionObject[] {
-  const groups = new Map<string, { key: string; comparison: Comparison; values: string[] }>();
+  // A statement has a handful of conditions: a list scanned per condition costs less than a map.
+  const groups: Array<{ key: string; comparison: Comparison; values: string[] }> = [];
   for (const c of conditions) {
-    const id = `${c._comparison}\u0000${c.key}`;
-    const group = groups.get(id) ?? { key: c.key, comparison: c._comparison, values: [] };
+    let group = groups.find(g => g.key === c.key && g.comparison === c._comparison);
+    if (!group) {
+      group = { key: c.key, comparison: c._comparison, values: [] };
+      groups.push(group);
+    }
     for (const v of c.values) {
       if (!group.values.includes(v)) group.values.push(v);
     }
-    groups.set(id, group);
   }
 
   let results: ConditionObject[] = [{}];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const options = operatorOptions(g.comparison, g.values);
     if (options.length === 1) {
       // One operator: every alternative gets the key (each alternative's blocks are its own).
@@ -58,14 +61,14 @@ export function conditionAlternatives(conditions: TrustCondition[]): ConditionOb
  * renders under `StringLike`; the token's own value is never read as a pattern.
  */
 function operatorOptions(comparison: Comparison, values: string[]): Array<[string, unknown[]]> {
-  const isPattern = hasLiteralWildcard;
   const split = (exactOp: string, likeOp: string): Array<[string, unknown[]]> => {
-    const exact = values.filter(v => !isPattern(v));
-    const like = values.filter(isPattern);
-    const out: Array<[string, unknown[]]> = [];
-    if (exact.length > 0) out.push([exactOp, exact]);
-    if (like.length > 0) out.push([likeOp, like]);
-    return out;
+    const exact: string[] = [];
+    const like: string[] = [];
+    for (const v of values) (hasLiteralWildcard(v) ? like : exact).push(v);
+    if (values.length === 0) return [];
+    if (like.length === 0) return [[exactOp, exact]];
+    if (exact.length === 0) return [[likeOp, like]];
+    return [[exactOp, exact], [likeOp, like]];
   };
   switch (comparison) {
     case Comparison.STRING_MATCH: return split('StringEquals', 'StringLike');

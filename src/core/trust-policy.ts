@@ -360,8 +360,11 @@ export class TrustPolicy {
           principals: spec._principals,
           actions: spec._actions,
         });
-        for (const [operator, block] of Object.entries(condition)) {
-          statement.addCondition(operator, this.wrapTokenKeys(`${index}${variant === 0 ? '' : `V${variant}`}${operatorId(operator)}`, block));
+        for (const operator of Object.keys(condition)) {
+          const block = condition[operator];
+          statement.addCondition(operator, hasTokenKey(block)
+            ? this.wrapTokenKeys(`${index}${variant === 0 ? '' : `V${variant}`}${operatorId(operator)}`, block)
+            : block);
         }
         return statement;
       })));
@@ -370,7 +373,6 @@ export class TrustPolicy {
 
   /** A condition block whose keys contain tokens must go through CfnJson. */
   private wrapTokenKeys(id: string, block: Record<string, unknown>): Record<string, unknown> | IResolvable {
-    if (!hasTokenKey(block)) return block;
     const entry = this.conditionJson?.get(id);
     if (entry && JSON.stringify(entry.block) !== JSON.stringify(block)) {
       // Rendered early (toStatementsJson) and changed since: replace it under the same id.

@@ -6,7 +6,7 @@
 import { IConstruct } from 'constructs';
 import { scopeContextOf } from './regions';
 import { ResolvedValueReader, readTrustPolicy } from './trust-reader';
-import { Breadth, ScopeCheck, statementScope } from './trust-scope';
+import { Breadth, ScopeCheck, ScopeReason, statementScope } from './trust-scope';
 
 /** The prop a check's values come from: the trust builder's own words. */
 const PROPS: Record<string, string> = {
@@ -37,16 +37,19 @@ export function scopeGuardErrors(
 ): string[] {
   const ctx = scopeContextOf(role);
   const reader = new ResolvedValueReader({ ...ctx, cfnJson });
-  const errors: string[] = [];
-  for (const statement of readTrustPolicy(reader, resolved)) {
-    const scope = statementScope(statement, ctx);
-    const reasons = [...scope.problems, ...scope.ways.filter(w => w.assumes).flatMap(w => w.reasons)];
+  const errors = new Set<string>();
+  const refuse = (reasons: readonly ScopeReason[]): void => {
     for (const r of reasons) {
       if (r.advisory || r.breadth === Breadth.NARROW || r.breadth === Breadth.UNRESOLVED) continue;
       if (r.breadth === Breadth.OWNER_WIDE && (options.allowOwnerWide || options.ownerWideChecks.has(r.check))) continue;
       const optIn = r.breadth === Breadth.OWNER_WIDE ? ' (or opt in to the whole tenant with the pattern\'s named opt-in)' : '';
-      errors.push(`Invalid ${options.kind} '${role.node.path}' prop '${PROPS[r.check] ?? 'conditions'}': ${r.text}; ${r.fix}${optIn}.`);
+      errors.add(`Invalid ${options.kind} '${role.node.path}' prop '${PROPS[r.check] ?? 'conditions'}': ${r.text}; ${r.fix}${optIn}.`);
     }
+  };
+  for (const statement of readTrustPolicy(reader, resolved)) {
+    const scope = statementScope(statement, ctx);
+    refuse(scope.problems);
+    for (const w of scope.ways) if (w.assumes) refuse(w.reasons);
   }
-  return [...new Set(errors)];
+  return [...errors];
 }
